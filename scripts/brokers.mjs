@@ -1,0 +1,123 @@
+// Loopback MQTT brokers for the demo, the tests and the benchmark. Nothing here listens beyond 127.0.0.1.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Aedes } from 'aedes';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts an in-process aedes broker speaking MQTT over WebSocket. Pass an existing HTTP server to
+ * share its port (upgrade requests on `path`), or nothing to get a dedicated loopback port.
+ */
+export async function startAedes({ server, path } = {}) {
+  const broker = await Aedes.createBroker();
+  let port;
+  let wss;
+  if (server) {
+    wss = new WebSocketServer({ server, path });
+  } else {
+    port = await freePort();
+    wss = new WebSocketServer({ host: '127.0.0.1', port });
+    await new Promise((resolve) => wss.once('listening', resolve));
+  }
+  wss.on('connection', (socket) => {
+    const stream = createWebSocketStream(socket);
+    stream.on('error', () => stream.destroy());
+    broker.handle(stream);
+  });
+  return {
+    broker,
+    url: port ? `ws://127.0.0.1:${port}` : undefined,
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      await new Promise((resolve) => wss.close(() => resolve()));
+      await new Promise((resolve) => broker.close(() => resolve()));
+    },
+  };
+}
+
+/** Tells whether Debian's mosquitto is installed, with the command that installs it if not. */
+export function mosquittoAvailable() {
+  const probe = spawnSync('mosquitto', ['-h'], { stdio: 'ignore' });
+  return probe.error === undefined;
+}
+
+/**
+ * Starts Debian's mosquitto with a WebSocket listener and a TCP listener, both on 127.0.0.1 only.
+ * `extraConfig` lines are appended (e.g. a bridge). Resolves once the WebSocket port accepts.
+ */
+export async function startMosquitto({ wsPort, tcpPort, extraConfig = '' } = {}) {
+  if (!mosquittoAvailable()) {
+    throw new Error('mosquitto is not installed: run `apt-get install -y mosquitto mosquitto-clients` as root.');
+  }
+  wsPort ??= await freePort();
+  tcpPort ??= await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'vc-mosquitto-'));
+  const configFile = join(dir, 'mosquitto.conf');
+  writeFileSync(
+    configFile,
+    [
+      'persistence false',
+      'allow_anonymous true',
+      `listener ${tcpPort} 127.0.0.1`,
+      'protocol mqtt',
+      `listener ${wsPort} 127.0.0.1`,
+      'protocol websockets',
+      'socket_domain ipv4',
+      'log_type error',
+      extraConfig,
+      '',
+    ].join('\n'),
+  );
+  const child = spawn('mosquitto', ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  await waitForPort(wsPort, child, () => stderr);
+  return {
+    url: `ws://127.0.0.1:${wsPort}`,
+    wsPort,
+    tcpPort,
+    process: child,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill(signal);
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitForPort(port, child, stderr) {
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`mosquitto exited: ${stderr()}`);
+    const open = await new Promise((resolve) => {
+      const socket = new Socket();
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+      socket.connect(port, '127.0.0.1');
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`mosquitto did not open port ${port}: ${stderr()}`);
+}

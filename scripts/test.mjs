@@ -1,0 +1,86 @@
+// `npm test`: lint and type check, build, manifest freshness, then the browser tests and the
+// end-to-end tests inside a loopback-only network namespace. Ends with "N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { CHROMIUM_PATH } from './chromium.mjs';
+import { mosquittoAvailable } from './brokers.mjs';
+
+const results = { passed: 0, failed: 0 };
+const failures = [];
+
+function run(label, command, args, options = {}) {
+  console.log(`\n=== ${label}: ${[command, ...args].join(' ')}`);
+  const { status, error } = spawnSync(command, args, { stdio: 'inherit', ...options });
+  if (error) console.error(error.message);
+  return status === 0 && !error;
+}
+
+function record(label, ok) {
+  if (ok) results.passed++;
+  else {
+    results.failed++;
+    failures.push(label);
+  }
+}
+
+function readCounts(file, label) {
+  if (!existsSync(file)) {
+    record(`${label} (no results written)`, false);
+    return;
+  }
+  const { passed, failed } = JSON.parse(readFileSync(file, 'utf8'));
+  results.passed += passed;
+  results.failed += failed;
+  if (failed) failures.push(`${label}: ${failed} failed`);
+}
+
+/** Wraps a command so it runs in a private network namespace that has only `lo`. */
+function loopbackOnly(command) {
+  const asRoot = process.getuid?.() === 0;
+  return ['unshare', [asRoot ? '-n' : '-rn', 'sh', '-c', `ip link set lo up && exec ${command}`]];
+}
+
+function checkSystem() {
+  const missing = [];
+  if (!existsSync(CHROMIUM_PATH)) missing.push('chromium');
+  if (!mosquittoAvailable()) missing.push('mosquitto mosquitto-clients');
+  if (missing.length) {
+    console.error(`\nMissing system packages. Install them as root:\n  apt-get update && apt-get install -y ${missing.join(' ')}\n(or run: bash .ci/run, which installs them)`);
+    process.exit(1);
+  }
+  const probe = spawnSync(...loopbackOnly('true'), { stdio: 'pipe' });
+  if (probe.status !== 0) {
+    console.error(`\nCannot create a loopback-only network namespace (unshare + ip): ${probe.stderr}\nRun the tests as root, or install util-linux and iproute2.`);
+    process.exit(1);
+  }
+}
+
+checkSystem();
+rmSync('.test-results', { recursive: true, force: true });
+mkdirSync('.test-results', { recursive: true });
+
+record('lint (eslint)', run('lint', 'npx', ['eslint', '.']));
+record('type check (tsc)', run('type check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']));
+record('build', run('build', 'npm', ['run', 'build', '--silent']));
+
+// The analyzer resolves --outdir against the working directory, so keep it inside the project.
+const manifestDir = '.test-results/manifest';
+const analyzed = run('custom-elements.json is fresh', 'npx', ['cem', 'analyze', '--litelement', '--globs', 'src/**/*.ts', '--outdir', manifestDir], { stdio: 'pipe' });
+const fresh = analyzed && existsSync('custom-elements.json')
+  && readFileSync(join(manifestDir, 'custom-elements.json'), 'utf8') === readFileSync('custom-elements.json', 'utf8');
+if (!fresh) console.error('custom-elements.json is stale: run `npm run analyze` and commit it.');
+record('custom-elements.json is fresh', fresh);
+
+run('browser tests (web-test-runner)', ...loopbackOnly('npx web-test-runner'));
+readCounts('.test-results/browser.json', 'browser tests');
+
+run('end-to-end tests (node:test + Chromium + mosquitto)', ...loopbackOnly(
+  'node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout '
+  + '--test-reporter=./scripts/count-reporter.mjs --test-reporter-destination=.test-results/e2e.json test/e2e/',
+));
+readCounts('.test-results/e2e.json', 'end-to-end tests');
+
+if (failures.length) console.log(`\nFailed: ${failures.join('; ')}`);
+console.log(`\n${results.passed} passed, ${results.failed} failed`);
+process.exit(results.failed === 0 && results.passed > 0 ? 0 : 1);

@@ -1,0 +1,69 @@
+/** A remote visitor of the room. */
+export interface PeerInfo {
+  /** Random id the peer picked for this visit; fresh on every join. */
+  peerId: string;
+  /** Display name the peer chose (plain text, never HTML). */
+  name: string;
+}
+
+/** Why a remote peer is gone: it said goodbye, its connection died, or negotiation failed. */
+export type DisconnectReason = 'left' | 'vanished' | 'failed';
+
+/** Machine-readable error codes carried by the `error` event. */
+export type VideoChatErrorCode =
+  | 'bad-attribute'
+  | 'media-denied'
+  | 'media-unavailable'
+  | 'broker-unreachable'
+  | 'negotiation-failed';
+
+export interface VideoChatErrorDetail {
+  code: VideoChatErrorCode;
+  /** Human-readable explanation, safe to show to a user. */
+  message: string;
+}
+
+export interface DisconnectedDetail extends PeerInfo {
+  reason: DisconnectReason;
+}
+
+export interface RoomDetail {
+  room: string;
+  /** This element's own peer id for the visit. */
+  peerId: string;
+}
+
+export type CallState = 'idle' | 'joining' | 'joined' | 'left';
+
+/** Every event `<video-chat>` dispatches, by name. */
+export interface VideoChatEventMap {
+  connected: CustomEvent<PeerInfo>;
+  disconnected: CustomEvent<DisconnectedDetail>;
+  joined: CustomEvent<RoomDetail>;
+  left: CustomEvent<RoomDetail>;
+  error: CustomEvent<VideoChatErrorDetail>;
+}
+
+/**
+ * The events that bubble out to `document`. `error` is left out on purpose: it does not bubble
+ * (like `<img>`'s) and `GlobalEventHandlersEventMap` already types `error` as `ErrorEvent`.
+ */
+export type VideoChatBubblingEventMap = Omit<VideoChatEventMap, 'error'>;
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface GlobalEventHandlersEventMap extends VideoChatBubblingEventMap {}
+}
+
+/** Builds a typed event the way every `<video-chat>` event is built: bubbling and composed. */
+export function chatEvent<K extends keyof VideoChatBubblingEventMap>(
+  type: K,
+  detail: VideoChatEventMap[K]['detail'],
+): VideoChatEventMap[K] {
+  return new CustomEvent(type, { detail, bubbles: true, composed: true }) as VideoChatEventMap[K];
+}
+
+/** Builds the `error` event: it does NOT bubble, so a host page's global error trackers never see it. */
+export function errorEvent(detail: VideoChatErrorDetail): VideoChatEventMap['error'] {
+  return new CustomEvent('error', { detail, bubbles: false, composed: false });
+}

@@ -1,0 +1,148 @@
+/**
+ * The full mesh: one PeerLink per remote peer in the room, driven by room signals.
+ *
+ * Who offers is decided without a round trip and without glare: when a peer hears a `hello`, the
+ * side with the smaller peer id offers at once; the other side answers `here` ("please offer"),
+ * and the newcomer offers. The offering side is always the impolite one. A newcomer therefore
+ * meets everyone present even though it never heard their own, earlier, announcements.
+ */
+import type { DisconnectReason, PeerInfo } from '../events.js';
+import type { DirectedSignal, Signal } from '../signaling/messages.js';
+import { PeerLink } from './peer-link.js';
+import { TypedEventTarget } from '../typed-event-target.js';
+
+/** What the mesh needs from signaling; the MQTT RoomSignal provides it. */
+export interface SignalPort {
+  broadcast(signal: Signal): void;
+  sendTo(signal: DirectedSignal): void;
+}
+
+export interface PeerMeshOptions {
+  peerId: string;
+  name: string;
+  rtcConfiguration: RTCConfiguration;
+  localStream: MediaStream;
+  signal: SignalPort;
+  connectTimeoutMs?: number;
+}
+
+export interface PeerConnectedDetail extends PeerInfo {
+  stream: MediaStream;
+}
+
+export interface PeerMeshEventMap {
+  'peer-connected': CustomEvent<PeerConnectedDetail>;
+  'peer-disconnected': CustomEvent<PeerInfo & { reason: DisconnectReason }>;
+  /** A pair that never connected was given up. */
+  'peer-failed': CustomEvent<PeerInfo & { message: string }>;
+  /** Remote media changed (a track arrived). */
+  'media-changed': Event;
+}
+
+export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
+  private readonly links = new Map<string, PeerLink>();
+  private closed = false;
+
+  constructor(private readonly options: PeerMeshOptions) {
+    super();
+  }
+
+  /** Peers whose media connection is live. */
+  get peers(): PeerInfo[] {
+    return [...this.links.values()].filter((l) => l.state === 'connected').map((l) => ({ peerId: l.remotePeerId, name: l.remoteName }));
+  }
+
+  /** Live remote streams by peer id, for the tiles. */
+  get remoteStreams(): Map<string, MediaStream> {
+    const streams = new Map<string, MediaStream>();
+    for (const link of this.links.values()) if (link.state === 'connected') streams.set(link.remotePeerId, link.remoteStream);
+    return streams;
+  }
+
+  /** The link to one peer, if any (for statistics and features layered on the connection). */
+  link(peerId: string): PeerLink | undefined {
+    return this.links.get(peerId);
+  }
+
+  /** Tells the room we are here. */
+  announce(): void {
+    this.options.signal.broadcast({ kind: 'hello', from: this.options.peerId, name: this.options.name });
+  }
+
+  /** Handles one validated signal from the room. */
+  handle(signal: Signal): void {
+    if (this.closed) return;
+    const { peerId, name } = this.options;
+    switch (signal.kind) {
+      case 'hello':
+        if (this.links.has(signal.from)) return;
+        if (peerId < signal.from) this.createLink(signal.from, signal.name).start();
+        else this.options.signal.sendTo({ kind: 'here', from: peerId, to: signal.from, name });
+        return;
+      case 'here':
+        if (!this.links.has(signal.from)) this.createLink(signal.from, signal.name).start();
+        return;
+      case 'offer': {
+        const link = this.links.get(signal.from) ?? this.createLink(signal.from, signal.name);
+        void link.handle(signal);
+        return;
+      }
+      case 'answer':
+      case 'candidate':
+        void this.links.get(signal.from)?.handle(signal);
+        return;
+      case 'bye':
+        this.dropLink(signal.from, 'left');
+        return;
+    }
+  }
+
+  /** Closes every link; connected peers are reported as `left`. */
+  close(): void {
+    if (this.closed) return;
+    for (const peerId of [...this.links.keys()]) this.dropLink(peerId, 'left');
+    this.closed = true;
+  }
+
+  /** Ends the link to one peer, reporting it once if it was connected. */
+  dropLink(remotePeerId: string, reason: DisconnectReason): void {
+    const link = this.links.get(remotePeerId);
+    if (!link) return;
+    this.links.delete(remotePeerId);
+    const wasConnected = link.state === 'connected';
+    link.close();
+    if (wasConnected) {
+      this.dispatchEvent(new CustomEvent('peer-disconnected', { detail: { peerId: remotePeerId, name: link.remoteName, reason } }));
+    }
+  }
+
+  private createLink(remotePeerId: string, remoteName: string): PeerLink {
+    const { peerId, name, rtcConfiguration, localStream, signal, connectTimeoutMs } = this.options;
+    const link = new PeerLink({
+      localPeerId: peerId,
+      localName: name,
+      remotePeerId,
+      polite: peerId > remotePeerId,
+      rtcConfiguration,
+      localStream,
+      send: (s) => signal.sendTo(s),
+      connectTimeoutMs,
+    });
+    link.remoteName = remoteName;
+    this.links.set(remotePeerId, link);
+    link.addEventListener('connected', () => {
+      this.dispatchEvent(new CustomEvent('peer-connected', { detail: { peerId: remotePeerId, name: link.remoteName, stream: link.remoteStream } }));
+    });
+    link.addEventListener('track', () => this.dispatchEvent(new Event('media-changed')));
+    link.addEventListener('failed', (event) => {
+      if (this.links.get(remotePeerId) !== link) return;
+      this.links.delete(remotePeerId);
+      if (event.detail.wasConnected) {
+        this.dispatchEvent(new CustomEvent('peer-disconnected', { detail: { peerId: remotePeerId, name: link.remoteName, reason: 'failed' } }));
+      } else {
+        this.dispatchEvent(new CustomEvent('peer-failed', { detail: { peerId: remotePeerId, name: link.remoteName, message: event.detail.message } }));
+      }
+    });
+    return link;
+  }
+}

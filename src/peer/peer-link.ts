@@ -1,0 +1,254 @@
+/**
+ * One RTCPeerConnection to one remote peer, negotiated with the W3C "perfect negotiation" pattern:
+ * both sides may offer at any time; on a collision the polite side rolls back and the impolite side
+ * ignores the incoming offer. Candidates that arrive before the remote description are queued.
+ * A bounded wait for `connected` ends in an ICE restart, because a rolled-back side sometimes
+ * gathers no candidates for its answer and the pair would otherwise stay stuck.
+ */
+import type { CandidateSignal, DescriptionSignal, DirectedSignal } from '../signaling/messages.js';
+import { TypedEventTarget } from '../typed-event-target.js';
+
+export interface PeerLinkOptions {
+  localPeerId: string;
+  localName: string;
+  remotePeerId: string;
+  /** Polite peers yield on an offer collision. Exactly one side of a pair must be polite. */
+  polite: boolean;
+  rtcConfiguration: RTCConfiguration;
+  /** Local camera/microphone; may have no tracks (receive-only visitor). */
+  localStream: MediaStream;
+  /** Sends a signal to the remote peer (through the broker). */
+  send(signal: DirectedSignal): void;
+  /** How long to wait for `connected` before an ICE restart. */
+  connectTimeoutMs?: number;
+  /** ICE restarts to try before giving up. */
+  maxRestarts?: number;
+}
+
+export type PeerLinkState = 'new' | 'connecting' | 'connected' | 'closed';
+
+export interface PeerLinkEventMap {
+  /** The media connection is live. */
+  connected: Event;
+  /** The link gave up (negotiation or ICE failed for good). */
+  failed: CustomEvent<{ message: string; wasConnected: boolean }>;
+  /** A remote track arrived; `remoteStream` holds it. */
+  track: Event;
+}
+
+const MEDIA_KINDS = ['audio', 'video'] as const;
+const CANDIDATE_BATCH_MS = 15;
+
+export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
+  readonly remotePeerId: string;
+  /** Display name of the remote peer, as it last told us. */
+  remoteName = '';
+  /** Everything the remote peer sends us, as one stream for a `<video>`. */
+  readonly remoteStream = new MediaStream();
+  state: PeerLinkState = 'new';
+
+  private readonly pc: RTCPeerConnection;
+  private makingOffer = false;
+  private ignoreOffer = false;
+  private pendingRemoteCandidates: RTCIceCandidateInit[] = [];
+  private outgoingCandidates: RTCIceCandidateInit[] = [];
+  private candidateTimer?: ReturnType<typeof setTimeout>;
+  private watchdog?: ReturnType<typeof setTimeout>;
+  private restarts = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: PeerLinkOptions) {
+    super();
+    this.remotePeerId = options.remotePeerId;
+    this.pc = new RTCPeerConnection(options.rtcConfiguration);
+    this.pc.addEventListener('negotiationneeded', () => void this.makeOffer());
+    this.pc.addEventListener('icecandidate', ({ candidate }) => {
+      if (candidate && candidate.candidate) this.queueCandidate(candidate.toJSON());
+    });
+    this.pc.addEventListener('track', ({ track }) => {
+      if (!this.remoteStream.getTracks().includes(track)) this.remoteStream.addTrack(track);
+      track.addEventListener('ended', () => this.remoteStream.removeTrack(track), { once: true });
+      this.dispatchEvent(new Event('track'));
+    });
+    this.pc.addEventListener('connectionstatechange', () => this.onConnectionState());
+  }
+
+  /** The underlying connection, for statistics and for features layered on top (data channels). */
+  get connection(): RTCPeerConnection {
+    return this.pc;
+  }
+
+  /** Starts as the offering side: adds local media (or receive-only transceivers), which triggers an offer. */
+  start(): void {
+    if (this.state !== 'new') return;
+    this.state = 'connecting';
+    const { localStream } = this.options;
+    for (const kind of MEDIA_KINDS) {
+      const track = localStream.getTracks().find((t) => t.kind === kind);
+      if (track) this.pc.addTrack(track, localStream);
+      else this.pc.addTransceiver(kind, { direction: 'recvonly' });
+    }
+    this.armWatchdog();
+  }
+
+  /** Handles a signal from the remote peer. Signals are applied one at a time, in arrival order. */
+  handle(signal: DescriptionSignal | CandidateSignal): Promise<void> {
+    const next = this.queue.then(() => (signal.kind === 'candidate' ? this.addCandidates(signal.candidates) : this.applyDescription(signal)));
+    this.queue = next.catch(() => undefined);
+    return next.catch((error: unknown) => this.fail(`Negotiation with ${this.remotePeerId} failed: ${describe(error)}`));
+  }
+
+  /** Closes the connection. Idempotent; fires nothing. */
+  close(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    clearTimeout(this.watchdog);
+    clearTimeout(this.candidateTimer);
+    this.pc.close();
+    for (const track of this.remoteStream.getTracks()) track.stop();
+  }
+
+  /** A method rather than a field check, because the state can change while we await. */
+  private isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  private async makeOffer(): Promise<void> {
+    if (this.state === 'closed') return;
+    try {
+      this.makingOffer = true;
+      await this.pc.setLocalDescription();
+      const description = this.pc.localDescription;
+      if (description && description.type === 'offer' && !this.isClosed()) this.sendDescription('offer', description.sdp);
+    } catch (error) {
+      this.fail(`Could not create an offer for ${this.remotePeerId}: ${describe(error)}`);
+    } finally {
+      this.makingOffer = false;
+    }
+  }
+
+  private async applyDescription(signal: DescriptionSignal): Promise<void> {
+    if (this.state === 'closed') return;
+    if (this.state === 'new') {
+      this.state = 'connecting';
+      this.armWatchdog();
+    }
+    this.remoteName = signal.name;
+    const offerCollision = signal.kind === 'offer' && (this.makingOffer || this.pc.signalingState !== 'stable');
+    this.ignoreOffer = !this.options.polite && offerCollision;
+    if (this.ignoreOffer) return;
+    // An answer that arrives when we have no offer out is stale (for example after a rollback).
+    if (signal.kind === 'answer' && this.pc.signalingState !== 'have-local-offer') return;
+    await this.pc.setRemoteDescription({ type: signal.kind, sdp: signal.sdp });
+    if (signal.kind === 'offer') {
+      this.attachLocalMedia();
+      await this.pc.setLocalDescription();
+      const answer = this.pc.localDescription;
+      if (answer && !this.isClosed()) this.sendDescription('answer', answer.sdp);
+    }
+    const queued = this.pendingRemoteCandidates;
+    this.pendingRemoteCandidates = [];
+    await this.addCandidates(queued);
+  }
+
+  /**
+   * Puts our tracks on the transceivers the remote offer created, so the answer carries our media
+   * without a second round of negotiation.
+   */
+  private attachLocalMedia(): void {
+    const { localStream } = this.options;
+    for (const kind of MEDIA_KINDS) {
+      const track = localStream.getTracks().find((t) => t.kind === kind);
+      if (!track || this.pc.getSenders().some((sender) => sender.track === track)) continue;
+      const free = this.pc.getTransceivers().find(
+        (t) => t.receiver.track.kind === kind && !t.sender.track && t.currentDirection !== 'stopped',
+      );
+      if (free) {
+        free.direction = 'sendrecv';
+        void free.sender.replaceTrack(track);
+        free.sender.setStreams(localStream);
+      } else {
+        this.pc.addTrack(track, localStream);
+      }
+    }
+  }
+
+  private async addCandidates(candidates: RTCIceCandidateInit[]): Promise<void> {
+    if (this.state === 'closed') return;
+    if (!this.pc.remoteDescription) {
+      this.pendingRemoteCandidates.push(...candidates);
+      return;
+    }
+    for (const candidate of candidates) {
+      try {
+        await this.pc.addIceCandidate(candidate);
+      } catch {
+        // A candidate for an offer we ignored, or one from a stale ICE generation, is expected to
+        // fail; a pair that really lacks candidates is caught by the watchdog's ICE restart.
+      }
+    }
+  }
+
+  private queueCandidate(candidate: RTCIceCandidateInit): void {
+    this.outgoingCandidates.push(candidate);
+    if (this.candidateTimer !== undefined) return;
+    // Candidates come in bursts: one message per burst instead of one per candidate.
+    this.candidateTimer = setTimeout(() => {
+      this.candidateTimer = undefined;
+      const candidates = this.outgoingCandidates.splice(0, this.outgoingCandidates.length);
+      if (this.state === 'closed' || candidates.length === 0) return;
+      this.options.send({ kind: 'candidate', from: this.options.localPeerId, to: this.remotePeerId, candidates });
+    }, CANDIDATE_BATCH_MS);
+  }
+
+  private sendDescription(kind: 'offer' | 'answer', sdp: string): void {
+    const { localPeerId, localName } = this.options;
+    this.options.send({ kind, from: localPeerId, to: this.remotePeerId, name: localName, sdp });
+  }
+
+  private onConnectionState(): void {
+    if (this.state === 'closed') return;
+    const connectionState = this.pc.connectionState;
+    if (connectionState === 'connected') {
+      clearTimeout(this.watchdog);
+      this.watchdog = undefined;
+      if (this.state !== 'connected') {
+        this.state = 'connected';
+        this.dispatchEvent(new Event('connected'));
+      }
+    } else if (connectionState === 'failed') {
+      this.restartOrFail('the connection failed');
+    }
+  }
+
+  private armWatchdog(): void {
+    clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(() => {
+      this.watchdog = undefined;
+      if (this.state !== 'closed' && this.pc.connectionState !== 'connected') this.restartOrFail('it did not connect in time');
+    }, this.options.connectTimeoutMs ?? 5000);
+  }
+
+  private restartOrFail(why: string): void {
+    if (this.restarts >= (this.options.maxRestarts ?? 2)) {
+      this.fail(`Gave up on ${this.remotePeerId}: ${why}.`);
+      return;
+    }
+    this.restarts++;
+    // A restart triggers `negotiationneeded`, so a fresh offer with fresh ICE credentials goes out.
+    this.pc.restartIce();
+    this.armWatchdog();
+  }
+
+  private fail(message: string): void {
+    if (this.state === 'closed') return;
+    const wasConnected = this.state === 'connected';
+    this.close();
+    this.dispatchEvent(new CustomEvent('failed', { detail: { message, wasConnected } }));
+  }
+}
+
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,363 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { DEFAULT_NAME, parseBrokerUrl, parseIceServers } from './config.js';
+import { chatEvent, errorEvent, type CallState, type PeerInfo, type VideoChatErrorDetail, type VideoChatEventMap } from './events.js';
+import { captureLocalMedia, releaseStream } from './media/local-media.js';
+import { CallSession } from './session.js';
+import { cleanName } from './signaling/messages.js';
+import { videoChatStyles } from './video-chat.styles.js';
+
+interface RemoteTile extends PeerInfo {
+  stream: MediaStream;
+}
+
+/**
+ * A peer-to-peer video call. Every visitor of a page showing the same `room` on the same `broker`
+ * is in one call: media flows browser to browser over WebRTC, the broker only introduces them.
+ *
+ * @summary Drop-in, serverless, peer-to-peer video chat.
+ *
+ * @fires connected - A remote peer's media connection is live. `detail: {peerId, name}`.
+ * @fires disconnected - A connected peer is gone; fired exactly once per `connected`. `detail: {peerId, name, reason}`, reason `'left' | 'vanished' | 'failed'`.
+ * @fires joined - This element entered the room. `detail: {room, peerId}`.
+ * @fires left - This element left the room. `detail: {room, peerId}`.
+ * @fires error - Something went wrong; does not bubble. `detail: {code, message}`, codes `bad-attribute`, `media-denied`, `media-unavailable`, `broker-unreachable`, `negotiation-failed`.
+ *
+ * @csspart grid - The area holding the video tiles.
+ * @csspart tile - Every video tile; also `local` or `remote`.
+ * @csspart local - The visitor's own tile (muted, mirrored).
+ * @csspart remote - A remote peer's tile.
+ * @csspart video - The `<video>` inside a tile.
+ * @csspart name - The name label inside a tile.
+ * @csspart empty - The note shown while nobody else is in the room.
+ * @csspart controls - The bar of call controls.
+ * @csspart button - Every button; also `mic`, `camera`, `leave`, `join` or `unmute`.
+ * @csspart mic - The microphone toggle.
+ * @csspart camera - The camera toggle.
+ * @csspart leave - The leave button.
+ * @csspart unmute - Shown when the browser blocked sound until a click.
+ * @csspart prejoin - The pre-join view (camera preview, name field, Join button).
+ * @csspart join - The Join button.
+ *
+ * @cssprop [--video-chat-background=#111418] - Background of the whole element.
+ * @cssprop [--video-chat-color=#f3f4f6] - Text colour.
+ * @cssprop [--video-chat-accent=#2563eb] - Accent colour (Join button, focus rings).
+ * @cssprop [--video-chat-radius=8px] - Corner radius of the element and its tiles.
+ * @cssprop [--video-chat-gap=8px] - Space between tiles and controls.
+ * @cssprop [--video-chat-font=14px/1.4 system-ui, sans-serif] - Font shorthand.
+ */
+export class VideoChat extends LitElement {
+  static override styles = videoChatStyles;
+
+  /** The room name; everyone in the same room on the same broker is in one call. Required to join. */
+  @property({ reflect: true }) room = '';
+
+  /** WebSocket URL (`ws://` or `wss://`) of the MQTT broker used to meet. Empty means the public default. */
+  @property({ reflect: true }) broker = '';
+
+  /** Display name shown to the others. Empty means "Guest". */
+  @property({ reflect: true }) name = '';
+
+  /**
+   * JSON array of RTCIceServer objects (STUN/TURN, with `username` and `credential` for TURN).
+   * Invalid JSON or a wrong shape fires `error` (`bad-attribute`) and the default STUN server is used.
+   */
+  @property({ attribute: 'ice-servers', reflect: true }) iceServers = '';
+
+  /** Room secret. Not reflected back to the attribute, so a secret set from script stays out of the DOM. */
+  @property() password = '';
+
+  /** Join as soon as the element is in the page and has a `room`; without it a pre-join view is shown. */
+  @property({ type: Boolean, reflect: true }) autojoin = false;
+
+  @state() private callState: CallState = 'idle';
+  @state() private remotes: RemoteTile[] = [];
+  @state() private stream?: MediaStream;
+  @state() private micOn = true;
+  @state() private cameraOn = true;
+  @state() private soundBlocked = false;
+  @state() private status = '';
+
+  private session?: CallSession;
+  private joining?: Promise<void>;
+  private leaving?: Promise<void>;
+  private teardownTimer?: ReturnType<typeof setTimeout>;
+  private previewRequest?: Promise<void>;
+
+  /** `'idle' | 'joining' | 'joined' | 'left'`. */
+  get state(): CallState {
+    return this.callState;
+  }
+
+  /** The peers currently in the call (media connection live). */
+  get peers(): PeerInfo[] {
+    return this.remotes.map(({ peerId, name }) => ({ peerId, name }));
+  }
+
+  /** The visitor's own camera/microphone stream, once captured. */
+  get localStream(): MediaStream | undefined {
+    return this.stream;
+  }
+
+  /**
+   * Joins the room. Idempotent; resolves when joined or when joining was given up (an `error`
+   * event says why). Never rejects.
+   */
+  join(): Promise<void> {
+    if (this.joining) return this.joining;
+    this.joining = this.startJoin().finally(() => {
+      this.joining = undefined;
+    });
+    return this.joining;
+  }
+
+  /** Leaves the room: tells the others, releases camera, microphone and connections. Idempotent; never rejects. */
+  leave(): Promise<void> {
+    if (this.leaving) return this.leaving;
+    this.leaving = this.endSession().finally(() => {
+      this.leaving = undefined;
+    });
+    return this.leaving;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Moved within the page: the call goes on.
+    clearTimeout(this.teardownTimer);
+    this.teardownTimer = undefined;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // Removal and re-insertion in the same task is a move, not a hang-up: decide in a later task.
+    this.teardownTimer = setTimeout(() => {
+      this.teardownTimer = undefined;
+      if (!this.isConnected) {
+        void this.leave();
+        if (this.callState === 'idle') this.releasePreview();
+      }
+    }, 0);
+  }
+
+  override addEventListener<K extends keyof VideoChatEventMap>(
+    type: K,
+    listener: (this: VideoChat, event: VideoChatEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void {
+    super.addEventListener(type, listener, options);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('iceServers')) {
+      const { error } = parseIceServers(this.iceServers);
+      if (error) this.fail({ code: 'bad-attribute', message: error });
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const active = this.callState === 'joining' || this.callState === 'joined';
+    if (changed.has('room') && changed.get('room') !== undefined && active) {
+      void this.leave().then(() => (this.room ? this.join() : undefined));
+    } else if (this.autojoin && this.room && this.callState === 'idle' && this.isConnected) {
+      void this.join();
+    } else if (!this.autojoin && this.callState === 'idle' && !this.stream && this.isConnected) {
+      void this.startPreview();
+    }
+  }
+
+  private async startJoin(): Promise<void> {
+    await this.leaving;
+    if (this.callState === 'joining' || this.callState === 'joined') return;
+    const room = this.room.trim();
+    if (!room) {
+      this.fail({ code: 'bad-attribute', message: 'The room attribute is required to join.' });
+      return;
+    }
+    const broker = parseBrokerUrl(this.broker);
+    if (!broker.value) {
+      this.fail({ code: 'bad-attribute', message: broker.error ?? 'Bad broker attribute.' });
+      return;
+    }
+    this.callState = 'joining';
+    this.status = 'Joining…';
+    const media = this.ensureLocalMedia();
+    const session = new CallSession({
+      room,
+      brokerUrl: broker.value,
+      name: cleanName(this.name) || DEFAULT_NAME,
+      iceServers: parseIceServers(this.iceServers).value,
+      localMedia: media,
+    });
+    this.session = session;
+    this.listenTo(session);
+    const joined = await session.join();
+    if (!joined || this.session !== session) return;
+    this.callState = 'joined';
+    this.status = '';
+    this.dispatchEvent(chatEvent('joined', { room, peerId: session.peerId }));
+  }
+
+  private async endSession(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    this.session = undefined;
+    // Leaving aborts a join still in progress, so this never waits on a dead broker.
+    await session.leave();
+    this.syncRemotes(session);
+    this.releasePreview();
+    this.callState = 'left';
+    this.status = 'You left the call.';
+    this.dispatchEvent(chatEvent('left', { room: session.options.room, peerId: session.peerId }));
+  }
+
+  private listenTo(session: CallSession): void {
+    const current = () => this.session === session || this.leaving !== undefined;
+    session.addEventListener('peer-connected', ({ detail }) => {
+      if (!current()) return;
+      this.syncRemotes(session);
+      this.dispatchEvent(chatEvent('connected', { peerId: detail.peerId, name: detail.name }));
+    });
+    session.addEventListener('peer-disconnected', ({ detail }) => {
+      this.syncRemotes(session);
+      this.dispatchEvent(chatEvent('disconnected', { peerId: detail.peerId, name: detail.name, reason: detail.reason }));
+    });
+    session.addEventListener('media-changed', () => this.syncRemotes(session));
+    session.addEventListener('peer-failed', ({ detail }) => this.fail({ code: 'negotiation-failed', message: detail.message }));
+    session.addEventListener('unreachable', ({ detail }) => this.fail({ code: 'broker-unreachable', message: detail.message }));
+  }
+
+  private syncRemotes(session: CallSession): void {
+    const streams = session.remoteStreams;
+    this.remotes = session.peers.map((peer) => ({ ...peer, stream: streams.get(peer.peerId) ?? new MediaStream() }));
+  }
+
+  /** Captures camera and microphone once per visit; problems become `error` events, never failures. */
+  private ensureLocalMedia(): Promise<MediaStream> {
+    if (this.stream) return Promise.resolve(this.stream);
+    return captureLocalMedia().then(({ stream, problem }) => {
+      if (problem) this.fail(problem);
+      this.stream = stream;
+      this.micOn = stream.getAudioTracks().some((t) => t.enabled);
+      this.cameraOn = stream.getVideoTracks().some((t) => t.enabled);
+      return stream;
+    });
+  }
+
+  private startPreview(): Promise<void> {
+    this.previewRequest ??= this.ensureLocalMedia().then(() => undefined);
+    return this.previewRequest;
+  }
+
+  private releasePreview(): void {
+    releaseStream(this.stream);
+    this.stream = undefined;
+    this.previewRequest = undefined;
+  }
+
+  private fail(detail: VideoChatErrorDetail): void {
+    this.status = detail.message;
+    this.dispatchEvent(errorEvent(detail));
+  }
+
+  private toggle(kind: 'audio' | 'video'): void {
+    const tracks = kind === 'audio' ? this.stream?.getAudioTracks() : this.stream?.getVideoTracks();
+    if (!tracks?.length) return;
+    const enabled = !tracks[0].enabled;
+    for (const track of tracks) track.enabled = enabled;
+    if (kind === 'audio') this.micOn = enabled;
+    else this.cameraOn = enabled;
+  }
+
+  /** Plays a remote tile with sound; if the browser blocks that until a click, plays muted and offers a button. */
+  private playRemote(event: Event): void {
+    const video = event.target as HTMLVideoElement;
+    video.play().catch(() => {
+      video.muted = true;
+      this.soundBlocked = true;
+      return video.play().catch(() => undefined);
+    });
+  }
+
+  private enableSound(): void {
+    this.soundBlocked = false;
+    for (const video of this.renderRoot.querySelectorAll<HTMLVideoElement>('[part~="remote"] video')) {
+      video.muted = false;
+      void video.play().catch(() => undefined);
+    }
+  }
+
+  override render() {
+    const inCall = this.callState === 'joining' || this.callState === 'joined';
+    return inCall ? this.renderCall() : this.renderPrejoin();
+  }
+
+  private renderPrejoin() {
+    const left = this.callState === 'left';
+    return html`
+      <div part="prejoin">
+        ${left
+          ? nothing
+          : html`<figure part="tile local">
+              <video part="video" .srcObject=${this.stream ?? null} autoplay playsinline muted aria-label="Your camera preview"></video>
+              <figcaption part="name">${cleanName(this.name) || DEFAULT_NAME} (you)</figcaption>
+            </figure>`}
+        <label>
+          Your name
+          <input
+            type="text"
+            maxlength="64"
+            autocomplete="nickname"
+            .value=${this.name}
+            @input=${(e: Event) => (this.name = (e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <button part="button join" ?disabled=${!this.room.trim()} @click=${() => void this.join()}>
+          ${left ? 'Join again' : 'Join'}
+        </button>
+        ${this.status ? html`<p class="status" role="status">${this.status}</p>` : nothing}
+      </div>
+    `;
+  }
+
+  private renderCall() {
+    const count = this.remotes.length + 1;
+    const columns = Math.ceil(Math.sqrt(count));
+    const hasMic = !!this.stream?.getAudioTracks().length;
+    const hasCamera = !!this.stream?.getVideoTracks().length;
+    return html`
+      <div class="stage">
+        <div part="grid" class="grid" style="--columns: ${columns}">
+          <figure part="tile local">
+            <video part="video" .srcObject=${this.stream ?? null} autoplay playsinline muted aria-label="Your camera"></video>
+            <figcaption part="name">${cleanName(this.name) || DEFAULT_NAME} (you)</figcaption>
+          </figure>
+          ${repeat(
+            this.remotes,
+            (remote) => remote.peerId,
+            (remote) => html`<figure part="tile remote" data-peer-id=${remote.peerId}>
+              <video part="video" .srcObject=${remote.stream} autoplay playsinline aria-label=${`Video of ${remote.name}`} @loadedmetadata=${this.playRemote}></video>
+              <figcaption part="name">${remote.name}</figcaption>
+            </figure>`,
+          )}
+        </div>
+        ${this.remotes.length === 0
+          ? html`<p part="empty" role="status">${this.callState === 'joining' ? 'Joining…' : 'Nobody else is here yet. Waiting for others to join…'}</p>`
+          : nothing}
+        <div part="controls" role="toolbar" aria-label="Call controls">
+          <button part="button mic" aria-pressed=${this.micOn && hasMic ? 'true' : 'false'} ?disabled=${!hasMic} @click=${() => this.toggle('audio')}>
+            ${this.micOn && hasMic ? 'Mute' : 'Unmute'}
+          </button>
+          <button part="button camera" aria-pressed=${this.cameraOn && hasCamera ? 'true' : 'false'} ?disabled=${!hasCamera} @click=${() => this.toggle('video')}>
+            ${this.cameraOn && hasCamera ? 'Camera off' : 'Camera on'}
+          </button>
+          ${this.soundBlocked ? html`<button part="button unmute" @click=${this.enableSound}>Enable sound</button>` : nothing}
+          <button part="button leave" @click=${() => void this.leave()}>Leave</button>
+        </div>
+        ${this.status ? html`<p class="status" role="status">${this.status}</p>` : nothing}
+      </div>
+    `;
+  }
+}

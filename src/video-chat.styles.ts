@@ -1,0 +1,137 @@
+import { css } from 'lit';
+
+export const videoChatStyles = css`
+  :host {
+    display: block;
+    position: relative;
+    box-sizing: border-box;
+    min-height: 240px;
+    padding: var(--video-chat-gap, 8px);
+    background: var(--video-chat-background, #111418);
+    color: var(--video-chat-color, #f3f4f6);
+    font: var(--video-chat-font, 14px/1.4 system-ui, sans-serif);
+    border-radius: var(--video-chat-radius, 8px);
+    container-type: inline-size;
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+  .stage {
+    display: flex;
+    flex-direction: column;
+    gap: var(--video-chat-gap, 8px);
+    height: 100%;
+  }
+  .grid {
+    display: grid;
+    gap: var(--video-chat-gap, 8px);
+    grid-template-columns: repeat(var(--columns, 1), minmax(0, 1fr));
+    align-content: center;
+    flex: 1;
+  }
+  @container (max-width: 480px) {
+    .grid {
+      grid-template-columns: minmax(0, 1fr);
+    }
+  }
+  [part~='tile'] {
+    position: relative;
+    margin: 0;
+    aspect-ratio: 16 / 9;
+    overflow: hidden;
+    background: #000;
+    border-radius: var(--video-chat-radius, 8px);
+  }
+  video {
+    display: block;
+    width: 100%;
+    height: 100%;
+    object-fit: cover;
+    background: #000;
+  }
+  [part~='local'] video {
+    transform: scaleX(-1);
+  }
+  [part~='name'] {
+    position: absolute;
+    left: 8px;
+    bottom: 8px;
+    max-width: calc(100% - 16px);
+    padding: 2px 8px;
+    overflow: hidden;
+    white-space: nowrap;
+    text-overflow: ellipsis;
+    background: rgb(0 0 0 / 0.6);
+    color: #fff;
+    border-radius: 4px;
+  }
+  [part~='empty'] {
+    margin: 0;
+    text-align: center;
+    opacity: 0.85;
+  }
+  [part~='controls'] {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
+    gap: var(--video-chat-gap, 8px);
+  }
+  button {
+    font: inherit;
+    padding: 8px 16px;
+    border: 0;
+    border-radius: 999px;
+    background: rgb(255 255 255 / 0.14);
+    color: inherit;
+    cursor: pointer;
+  }
+  button:hover {
+    background: rgb(255 255 255 / 0.22);
+  }
+  button:focus-visible,
+  input:focus-visible {
+    outline: 2px solid var(--video-chat-accent, #2563eb);
+    outline-offset: 2px;
+  }
+  button[aria-pressed='false'] {
+    background: #b42318;
+  }
+  button:disabled {
+    opacity: 0.5;
+    cursor: not-allowed;
+  }
+  [part~='leave'] {
+    background: #b42318;
+  }
+  [part~='join'] {
+    background: var(--video-chat-accent, #2563eb);
+    color: #fff;
+  }
+  [part~='prejoin'] {
+    display: grid;
+    gap: var(--video-chat-gap, 8px);
+    max-width: 480px;
+    margin: 0 auto;
+  }
+  [part~='prejoin'] label {
+    display: grid;
+    gap: 4px;
+  }
+  input {
+    font: inherit;
+    padding: 8px;
+    border-radius: 6px;
+    border: 1px solid rgb(255 255 255 / 0.3);
+    background: rgb(255 255 255 / 0.08);
+    color: inherit;
+  }
+  .status {
+    margin: 0;
+    text-align: center;
+  }
+`;

@@ -1,0 +1,63 @@
+// What a visitor does: two separate browser pages load the built dist/video-chat.js from a plain
+// HTML page and meet through Debian's mosquitto. Run inside a loopback-only network namespace.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startMosquitto } from '../../scripts/brokers.mjs';
+import { launchChromium, median, pageUrl, startStaticServer, waitUntil } from './support.mjs';
+
+describe('two visitors on a plain page with the built bundle', () => {
+  let broker;
+  let server;
+  let browser;
+
+  before(async () => {
+    [broker, server, browser] = await Promise.all([startMosquitto(), startStaticServer(), launchChromium()]);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await broker?.stop();
+  });
+
+  async function visit(room, name) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(pageUrl(server.origin, { room, broker: broker.url, name }));
+    return { context, page };
+  }
+
+  it('connect, decode each other\'s video and hang up cleanly (5 trials)', async () => {
+    const timings = [];
+    for (let trial = 0; trial < 5; trial++) {
+      const room = `e2e-${trial}-${Math.random().toString(36).slice(2, 8)}`;
+      const [ada, bob] = await Promise.all([visit(room, 'Ada'), visit(room, 'Bob')]);
+      for (const { page } of [ada, bob]) {
+        await waitUntil(page, () => window.visit.firstRemoteFrameAt !== undefined);
+        const before = await page.evaluate(() => window.remoteFrames()[0]);
+        await waitUntil(page, (n) => window.remoteFrames()[0] >= n + 10, 10000, before);
+      }
+      const [a, b] = await Promise.all([ada, bob].map(({ page }) => page.evaluate(() => window.visit)));
+      assert.deepEqual([a.errors, b.errors], [[], []]);
+      assert.equal(a.events.find((e) => e.type === 'connected').detail.name, 'Bob');
+      assert.equal(b.events.find((e) => e.type === 'connected').detail.name, 'Ada');
+      timings.push(Math.max(a.firstRemoteFrameAt, b.firstRemoteFrameAt) - Math.max(a.joinedAt, b.joinedAt));
+
+      const gone = waitUntil(ada.page, () => window.visit.events.some((e) => e.type === 'disconnected'));
+      await bob.page.evaluate(() => document.querySelector('video-chat').leave());
+      await gone;
+      const reason = await ada.page.evaluate(() => window.visit.events.find((e) => e.type === 'disconnected').detail.reason);
+      assert.equal(reason, 'left');
+      await Promise.all([ada.context.close(), bob.context.close()]);
+    }
+    console.log(`both joined → first remote frame on both pages, ms: ${timings.map((t) => t.toFixed(0)).join(', ')}; median ${median(timings).toFixed(0)} ms`);
+  });
+});
+
+describe('the library build', () => {
+  it('imports in Node (server-side rendering) without touching window', async () => {
+    const module = await import('../../lib/index.js');
+    assert.equal(typeof module.VideoChat, 'function');
+    assert.equal(typeof globalThis.window, 'undefined');
+  });
+});

@@ -1,0 +1,172 @@
+import { expect, fixtureCleanup } from '@open-wc/testing';
+import { brokerUrl } from '../support/broker-url.js';
+import '../../src/video-chat.js';
+import type { VideoChat } from '../../src/video-chat.element.js';
+import { collectPageErrors, expectRemoteFramesDecoding, nextEvent, remoteTiles, uniqueRoom, waitFor } from '../support/helpers.js';
+
+const created: VideoChat[] = [];
+
+/** A joined-on-insert element on the test broker, with no STUN server (loopback only). */
+function visitor(room: string, name: string, extra: Record<string, string> = {}): VideoChat {
+  const el = document.createElement('video-chat');
+  el.setAttribute('room', room);
+  el.setAttribute('broker', brokerUrl);
+  el.setAttribute('name', name);
+  el.setAttribute('ice-servers', '[]');
+  el.setAttribute('autojoin', '');
+  for (const [key, value] of Object.entries(extra)) el.setAttribute(key, value);
+  el.style.width = '320px';
+  created.push(el);
+  return el;
+}
+
+async function joinAll(...elements: VideoChat[]): Promise<void> {
+  const joined = elements.map((el) => nextEvent(el, 'joined'));
+  elements.forEach((el) => document.body.append(el));
+  await Promise.all(joined);
+}
+
+afterEach(async () => {
+  await Promise.all(created.splice(0).map(async (el) => {
+    await el.leave();
+    el.remove();
+  }));
+  fixtureCleanup();
+});
+
+describe('<video-chat> calls', () => {
+  it('connects two elements and each decodes the other\'s video', async () => {
+    const room = uniqueRoom();
+    const ada = visitor(room, 'Ada');
+    const bob = visitor(room, 'Bob');
+    const adaSeesBob = nextEvent(ada, 'connected');
+    const bobSeesAda = nextEvent(bob, 'connected');
+    await joinAll(ada, bob);
+    const [a, b] = await Promise.all([adaSeesBob, bobSeesAda]);
+    expect(a.detail).to.deep.equal({ peerId: b.target === bob ? a.detail.peerId : a.detail.peerId, name: 'Bob' });
+    expect(b.detail.name).to.equal('Ada');
+    expect(ada.state).to.equal('joined');
+    expect(ada.peers).to.deep.equal([{ peerId: a.detail.peerId, name: 'Bob' }]);
+    await ada.updateComplete;
+    await bob.updateComplete;
+    expect(remoteTiles(ada)).to.have.length(1);
+    expect(remoteTiles(bob)).to.have.length(1);
+    await Promise.all([expectRemoteFramesDecoding(ada), expectRemoteFramesDecoding(bob)]);
+    const label = remoteTiles(ada)[0].querySelector('[part~="name"]');
+    expect(label?.textContent?.trim()).to.equal('Bob');
+  });
+
+  it('gives three elements two remote tiles each, all decoding', async () => {
+    const room = uniqueRoom();
+    const people = ['Ada', 'Bob', 'Cy'].map((name) => visitor(room, name));
+    const twoEach = people.map((el) => new Promise<void>((resolve) => {
+      let count = 0;
+      el.addEventListener('connected', () => ++count === 2 && resolve());
+    }));
+    await joinAll(people[0]);
+    await joinAll(people[1]);
+    await joinAll(people[2]);
+    await Promise.all(twoEach);
+    for (const el of people) {
+      await el.updateComplete;
+      expect(remoteTiles(el), el.name).to.have.length(2);
+    }
+    await Promise.all(people.map((el) => expectRemoteFramesDecoding(el)));
+  });
+
+  it('tells the others with reason "left" when a visitor leaves, exactly once', async () => {
+    const room = uniqueRoom();
+    const ada = visitor(room, 'Ada');
+    const bob = visitor(room, 'Bob');
+    const connected = Promise.all([nextEvent(ada, 'connected'), nextEvent(bob, 'connected')]);
+    await joinAll(ada, bob);
+    await connected;
+    const disconnections: string[] = [];
+    ada.addEventListener('disconnected', (e) => disconnections.push(e.detail.reason));
+    const left = nextEvent(bob, 'left');
+    await bob.leave();
+    await left;
+    expect(bob.state).to.equal('left');
+    await waitFor(() => disconnections.length > 0, 'disconnected on the other side', 5000);
+    const event = disconnections[0];
+    expect(event).to.equal('left');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(disconnections).to.have.length(1);
+    await ada.updateComplete;
+    expect(remoteTiles(ada)).to.have.length(0);
+    expect(ada.shadowRoot?.querySelector('[part~="empty"]')).to.exist;
+    expect(bob.localStream).to.equal(undefined);
+  });
+
+  it('does not hang up when the element is moved within the page', async () => {
+    const room = uniqueRoom();
+    const ada = visitor(room, 'Ada');
+    const bob = visitor(room, 'Bob');
+    const connected = Promise.all([nextEvent(ada, 'connected'), nextEvent(bob, 'connected')]);
+    await joinAll(ada, bob);
+    await connected;
+    let hungUp = false;
+    ada.addEventListener('disconnected', () => (hungUp = true));
+    const box = document.createElement('div');
+    document.body.append(box);
+    box.append(bob); // remove + re-insert in the same task
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(bob.state).to.equal('joined');
+    expect(hungUp).to.equal(false);
+    await expectRemoteFramesDecoding(ada);
+    box.remove();
+  });
+
+  it('hangs up when the element is removed from the page', async () => {
+    const room = uniqueRoom();
+    const ada = visitor(room, 'Ada');
+    const bob = visitor(room, 'Bob');
+    const connected = Promise.all([nextEvent(ada, 'connected'), nextEvent(bob, 'connected')]);
+    await joinAll(ada, bob);
+    await connected;
+    const gone = nextEvent(ada, 'disconnected');
+    bob.remove();
+    expect((await gone).detail.reason).to.equal('left');
+    await waitFor(() => bob.state === 'left', 'bob to have left');
+    expect(bob.localStream).to.equal(undefined);
+  });
+
+  it('moves rooms when the room attribute changes while joined', async () => {
+    const first = uniqueRoom('first');
+    const second = uniqueRoom('second');
+    const ada = visitor(first, 'Ada');
+    const bob = visitor(second, 'Bob');
+    await joinAll(ada, bob);
+    const met = Promise.all([nextEvent(ada, 'connected'), nextEvent(bob, 'connected')]);
+    const left = nextEvent(ada, 'left');
+    ada.room = second;
+    expect((await left).detail.room).to.equal(first);
+    await met;
+    expect(ada.state).to.equal('joined');
+  });
+
+  it('joins receive-only when the camera is denied, and reports media-denied', async () => {
+    const room = uniqueRoom();
+    const original = navigator.mediaDevices.getUserMedia;
+    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('denied by test', 'NotAllowedError'));
+    const pageErrors = collectPageErrors();
+    try {
+      const shy = visitor(room, 'Shy');
+      const error = nextEvent(shy, 'error');
+      await joinAll(shy);
+      expect((await error).detail.code).to.equal('media-denied');
+      navigator.mediaDevices.getUserMedia = original;
+      const bob = visitor(room, 'Bob');
+      const connected = nextEvent(shy, 'connected');
+      await joinAll(bob);
+      await connected;
+      await shy.updateComplete;
+      await expectRemoteFramesDecoding(shy);
+      expect(shy.localStream?.getTracks()).to.have.length(0);
+      expect(pageErrors.errors).to.deep.equal([]);
+    } finally {
+      navigator.mediaDevices.getUserMedia = original;
+      pageErrors.stop();
+    }
+  });
+});

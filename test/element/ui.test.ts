@@ -1,0 +1,96 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { brokerUrl } from '../support/broker-url.js';
+import '../../src/video-chat.js';
+import type { VideoChat } from '../../src/video-chat.element.js';
+import { collectPageErrors, nextEvent, uniqueRoom, waitFor } from '../support/helpers.js';
+
+describe('<video-chat> view and attributes', () => {
+  it('is registered and typed', () => {
+    const el = document.createElement('video-chat');
+    expect(el).to.be.instanceOf(customElements.get('video-chat')!);
+    expect(el.state).to.equal('idle');
+  });
+
+  it('shows a pre-join view with preview, name field and Join button without autojoin', async () => {
+    const el = await fixture<VideoChat>(html`<video-chat room=${uniqueRoom()} broker=${brokerUrl} ice-servers="[]" name="Ada"></video-chat>`);
+    const prejoin = el.shadowRoot!.querySelector('[part~="prejoin"]');
+    expect(prejoin).to.exist;
+    const join = el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="button"][part~="join"]')!;
+    expect(join).to.exist;
+    expect(el.shadowRoot!.querySelector('input')!.value).to.equal('Ada');
+    await waitFor(() => !!el.localStream, 'the camera preview');
+    expect(el.state).to.equal('idle');
+    const joined = nextEvent(el, 'joined');
+    join.click();
+    expect((await joined).detail.room).to.equal(el.room);
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part~="controls"]')).to.exist;
+    for (const button of ['mic', 'camera', 'leave']) expect(el.shadowRoot!.querySelector(`[part~="button"][part~="${button}"]`), button).to.exist;
+    await el.leave();
+  });
+
+  it('reports bad ice-servers as bad-attribute, keeps the default, and throws nothing into the page', async () => {
+    const pageErrors = collectPageErrors();
+    const el = document.createElement('video-chat');
+    const error = nextEvent(el, 'error');
+    let bubbledToWindow = false;
+    const spy = () => (bubbledToWindow = true);
+    window.addEventListener('error', spy);
+    el.setAttribute('ice-servers', '{not json');
+    document.body.append(el);
+    const { detail } = await error;
+    expect(detail.code).to.equal('bad-attribute');
+    expect(detail.message).to.contain('ice-servers');
+    el.setAttribute('ice-servers', '[{"urls": 42}]');
+    expect((await nextEvent(el, 'error')).detail.code).to.equal('bad-attribute');
+    window.removeEventListener('error', spy);
+    el.remove();
+    pageErrors.stop();
+    expect(bubbledToWindow).to.equal(false);
+    expect(pageErrors.errors).to.deep.equal([]);
+  });
+
+  it('refuses to join without a room or with a non-WebSocket broker', async () => {
+    const el = await fixture<VideoChat>(html`<video-chat></video-chat>`);
+    const noRoom = nextEvent(el, 'error');
+    await el.join();
+    expect((await noRoom).detail).to.include({ code: 'bad-attribute' });
+    el.room = uniqueRoom();
+    el.broker = 'http://example.invalid';
+    const badBroker = nextEvent(el, 'error');
+    await el.join();
+    expect((await badBroker).detail.message).to.contain('broker');
+    expect(el.state).to.equal('idle');
+  });
+
+  it('reports an unreachable broker without throwing, and can still leave', async () => {
+    const pageErrors = collectPageErrors();
+    const el = await fixture<VideoChat>(html`<video-chat room=${uniqueRoom()} broker="ws://127.0.0.1:9" ice-servers="[]"></video-chat>`);
+    const error = nextEvent(el, 'error', 20000);
+    void el.join();
+    const { detail } = await error;
+    expect(detail.code).to.equal('broker-unreachable');
+    expect(el.state).to.equal('joining');
+    await el.leave();
+    expect(el.state).to.equal('left');
+    pageErrors.stop();
+    expect(pageErrors.errors).to.deep.equal([]);
+  });
+
+  it('renders a hostile name as text', async () => {
+    const hostile = '<img src=x onerror=alert(1)>';
+    const el = await fixture<VideoChat>(html`<video-chat room=${uniqueRoom()} broker=${brokerUrl} ice-servers="[]" .name=${hostile}></video-chat>`);
+    const label = el.shadowRoot!.querySelector('[part~="name"]')!;
+    expect(label.textContent).to.contain(hostile);
+    expect(el.shadowRoot!.querySelector('img')).to.equal(null);
+  });
+
+  it('is accessible in the pre-join view and in a call', async () => {
+    const el = await fixture<VideoChat>(html`<video-chat room=${uniqueRoom()} broker=${brokerUrl} ice-servers="[]" name="Ada"></video-chat>`);
+    await expect(el).to.be.accessible();
+    await el.join();
+    await el.updateComplete;
+    await expect(el).to.be.accessible();
+    await el.leave();
+  });
+});

@@ -1,0 +1,60 @@
+import type { VideoChat } from '../../src/video-chat.element.js';
+import type { VideoChatEventMap } from '../../src/events.js';
+
+/** A room name no other test uses. */
+export function uniqueRoom(label = 'room'): string {
+  return `${label}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** Resolves when `predicate` holds, polling; rejects with `what` after `timeoutMs`. */
+export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 15000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!predicate()) {
+    if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The next event of a type on an element, or a rejection after `timeoutMs`. */
+export function nextEvent<K extends keyof VideoChatEventMap>(target: EventTarget, type: K, timeoutMs = 15000): Promise<VideoChatEventMap[K]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Timed out waiting for "${type}"`)), timeoutMs);
+    target.addEventListener(type, (event) => {
+      clearTimeout(timer);
+      resolve(event as VideoChatEventMap[K]);
+    }, { once: true });
+  });
+}
+
+export function remoteTiles(el: VideoChat): HTMLElement[] {
+  return [...(el.shadowRoot?.querySelectorAll<HTMLElement>('[part~="tile"][part~="remote"]') ?? [])];
+}
+
+/** Decoded frame count of a video: proof of live media (currentTime advances even without frames). */
+export function decodedFrames(video: HTMLVideoElement): number {
+  return video.getVideoPlaybackQuality().totalVideoFrames;
+}
+
+/** Waits until every remote tile of `el` has decoded at least `frames` more frames than now. */
+export async function expectRemoteFramesDecoding(el: VideoChat, frames = 5, timeoutMs = 15000): Promise<void> {
+  const videos = remoteTiles(el).map((tile) => tile.querySelector('video') as HTMLVideoElement);
+  if (videos.length === 0) throw new Error('no remote tiles');
+  const start = videos.map(decodedFrames);
+  await waitFor(() => videos.every((v, i) => decodedFrames(v) >= start[i] + frames), `${frames} decoded frames on every remote tile`, timeoutMs);
+}
+
+/** Collects uncaught errors and unhandled rejections on the page while a test runs. */
+export function collectPageErrors(): { errors: string[]; stop(): void } {
+  const errors: string[] = [];
+  const onError = (event: ErrorEvent) => errors.push(`error: ${event.message}`);
+  const onRejection = (event: PromiseRejectionEvent) => errors.push(`unhandledrejection: ${String(event.reason)}`);
+  window.addEventListener('error', onError);
+  window.addEventListener('unhandledrejection', onRejection);
+  return {
+    errors,
+    stop() {
+      window.removeEventListener('error', onError);
+      window.removeEventListener('unhandledrejection', onRejection);
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { expect } from '@open-wc/testing';
+import { cleanName, parseSignal, randomPeerId, toWire, LIMITS, type Signal } from '../../src/signaling/messages.js';
+
+const A = 'aaaaaaaaaaaa';
+const B = 'bbbbbbbbbbbb';
+
+describe('signal schema', () => {
+  it('accepts every kind in its wire form and returns a clean copy', () => {
+    const signals = [
+      { kind: 'hello', from: A, name: 'Ada' },
+      { kind: 'here', from: A, to: B, name: 'Ada' },
+      { kind: 'bye', from: A },
+      { kind: 'bye', from: A, to: B },
+      { kind: 'offer', from: A, to: B, name: 'Ada', sdp: 'v=0\r\n' },
+      { kind: 'answer', from: A, to: B, name: 'Ada', sdp: 'v=0\r\n' },
+      { kind: 'candidate', from: A, to: B, candidates: [{ candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 }] },
+    ] as Signal[];
+    for (const signal of signals) expect(parseSignal(toWire(signal))).to.deep.equal(signal);
+  });
+
+  it('rejects unknown kinds, wrong versions, bad ids and extra fields', () => {
+    expect(parseSignal({ v: 1, kind: 'shout', from: A })).to.equal(undefined);
+    expect(parseSignal({ v: 2, kind: 'hello', from: A, name: 'x' })).to.equal(undefined);
+    expect(parseSignal({ v: 1, kind: 'hello', from: 'short', name: 'x' })).to.equal(undefined);
+    expect(parseSignal({ v: 1, kind: 'hello', from: 'a/b+c#dddddd', name: 'x' })).to.equal(undefined);
+    expect(parseSignal({ v: 1, kind: 'hello', from: A, name: 'x', extra: 1 })).to.equal(undefined);
+    expect(parseSignal({ v: 1, kind: 'offer', from: A, to: B, name: 'x', sdp: '' })).to.equal(undefined);
+    expect(parseSignal({ v: 1, kind: 'offer', from: A, name: 'x', sdp: 'v=0' })).to.equal(undefined);
+    expect(parseSignal(null)).to.equal(undefined);
+    expect(parseSignal([1, 2])).to.equal(undefined);
+    expect(parseSignal('hello')).to.equal(undefined);
+  });
+
+  it('enforces length limits', () => {
+    expect(parseSignal({ v: 1, kind: 'hello', from: A, name: 'x'.repeat(LIMITS.nameChars + 1) })).to.equal(undefined);
+    expect(parseSignal({ v: 1, kind: 'offer', from: A, to: B, name: 'x', sdp: 'x'.repeat(LIMITS.sdpChars + 1) })).to.equal(undefined);
+    const many = Array.from({ length: LIMITS.candidatesPerMessage + 1 }, () => ({ candidate: 'c' }));
+    expect(parseSignal({ v: 1, kind: 'candidate', from: A, to: B, candidates: many })).to.equal(undefined);
+    expect(parseSignal({ v: 1, kind: 'candidate', from: A, to: B, candidates: [] })).to.equal(undefined);
+    expect(parseSignal({ v: 1, kind: 'candidate', from: A, to: B, candidates: [{ candidate: 'c', sdpMLineIndex: -1 }] })).to.equal(undefined);
+  });
+
+  it('never honours __proto__ or constructor keys', () => {
+    const hostile = JSON.parse(`{"v":1,"kind":"hello","from":"${A}","name":"x","__proto__":{"polluted":1}}`);
+    expect(parseSignal(hostile)).to.equal(undefined);
+    const nested = JSON.parse(`{"v":1,"kind":"candidate","from":"${A}","to":"${B}","candidates":[{"candidate":"c","constructor":{"prototype":{"polluted":1}}}]}`);
+    expect(parseSignal(nested)).to.equal(undefined);
+    expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
+  });
+
+  it('cleans display names and makes distinct peer ids', () => {
+    expect(cleanName('  Ada\u0000\n ')).to.equal('Ada');
+    expect(cleanName('x'.repeat(100))).to.have.length(LIMITS.nameChars);
+    const ids = new Set(Array.from({ length: 100 }, randomPeerId));
+    expect(ids.size).to.equal(100);
+    for (const id of ids) expect(parseSignal({ v: 1, kind: 'bye', from: id })).to.deep.equal({ kind: 'bye', from: id });
+  });
+});
