@@ -2,6 +2,7 @@
 // HTML page and meet through Debian's mosquitto. Run inside a loopback-only network namespace.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import mqtt from 'mqtt';
 import { startMosquitto } from '../../scripts/brokers.mjs';
 import { launchChromium, median, pageUrl, startStaticServer, waitUntil } from './support.mjs';
 
@@ -51,6 +52,16 @@ describe('two visitors on a plain page with the built bundle', () => {
       await Promise.all([ada.context.close(), bob.context.close()]);
     }
     console.log(`both joined → first remote frame on both pages, ms: ${timings.map((t) => t.toFixed(0)).join(', ')}; median ${median(timings).toFixed(0)} ms`);
+  });
+
+  it('leaves no retained message on the broker', async () => {
+    const client = await mqtt.connectAsync(broker.url, { protocolVersion: 4 });
+    const retained = [];
+    client.on('message', (topic, payload, packet) => packet.retain && retained.push(topic));
+    await client.subscribeAsync('#');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await client.endAsync();
+    assert.deepEqual(retained, []);
   });
 });
 

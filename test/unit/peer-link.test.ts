@@ -1,0 +1,66 @@
+import { expect } from '@open-wc/testing';
+import { PeerLink } from '../../src/peer/peer-link.js';
+import type { DirectedSignal } from '../../src/signaling/messages.js';
+import { waitFor } from '../support/helpers.js';
+
+/** A pair of real PeerLinks whose signals travel through a delayed in-page pipe instead of a broker. */
+function linkedPair(stream: MediaStream, connectTimeoutMs = 2000) {
+  const ids = { a: 'aaaaaaaaaaaa', b: 'bbbbbbbbbbbb' };
+  const links: Record<'a' | 'b', PeerLink> = {} as Record<'a' | 'b', PeerLink>;
+  const deliver = (to: 'a' | 'b') => (signal: DirectedSignal) => {
+    if (signal.kind === 'offer' || signal.kind === 'answer' || signal.kind === 'candidate') {
+      setTimeout(() => void links[to].handle(signal), 5);
+    }
+  };
+  const common = { rtcConfiguration: { iceServers: [] }, localStream: stream, localName: 'x', connectTimeoutMs };
+  links.a = new PeerLink({ ...common, localPeerId: ids.a, remotePeerId: ids.b, polite: false, send: deliver('b') });
+  links.b = new PeerLink({ ...common, localPeerId: ids.b, remotePeerId: ids.a, polite: true, send: deliver('a') });
+  return links;
+}
+
+describe('PeerLink perfect negotiation', () => {
+  let stream: MediaStream;
+  before(async () => {
+    stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 320, height: 180 } });
+  });
+  after(() => stream.getTracks().forEach((t) => t.stop()));
+
+  it('connects with one side offering', async () => {
+    const { a, b } = linkedPair(stream);
+    a.start();
+    await waitFor(() => a.state === 'connected' && b.state === 'connected', 'both connected');
+    await waitFor(() => b.remoteStream.getVideoTracks().length === 1 && b.remoteStream.getAudioTracks().length === 1, 'remote tracks on b');
+    await waitFor(() => a.remoteStream.getVideoTracks().length === 1, 'a receives b\'s answer-attached media');
+    a.close();
+    b.close();
+  });
+
+  it('ends connected when both sides offer at once (forced glare, 8 rounds)', async () => {
+    for (let round = 0; round < 8; round++) {
+      const { a, b } = linkedPair(stream);
+      const failures: string[] = [];
+      for (const link of [a, b]) link.addEventListener('failed', (e) => failures.push(e.detail.message));
+      a.start();
+      b.start();
+      await waitFor(() => a.state === 'connected' && b.state === 'connected', `round ${round}: both connected`, 12000);
+      await waitFor(() => a.remoteStream.getVideoTracks().length > 0 && b.remoteStream.getVideoTracks().length > 0, `round ${round}: media both ways`);
+      expect(failures).to.deep.equal([]);
+      a.close();
+      b.close();
+    }
+  });
+
+  it('gives up after its restarts and reports failure once', async () => {
+    const stranded = new PeerLink({
+      localPeerId: 'aaaaaaaaaaaa', remotePeerId: 'cccccccccccc', localName: 'x', polite: false,
+      rtcConfiguration: { iceServers: [] }, localStream: stream, send: () => undefined, connectTimeoutMs: 200, maxRestarts: 1,
+    });
+    const failures: string[] = [];
+    stranded.addEventListener('failed', (e) => failures.push(e.detail.message));
+    stranded.start();
+    await waitFor(() => failures.length > 0, 'failure', 3000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(failures).to.have.length(1);
+    expect(stranded.state).to.equal('closed');
+  });
+});
