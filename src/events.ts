@@ -15,7 +15,8 @@ export type VideoChatErrorCode =
   | 'media-denied'
   | 'media-unavailable'
   | 'broker-unreachable'
-  | 'negotiation-failed';
+  | 'negotiation-failed'
+  | 'wrong-password';
 
 export interface VideoChatErrorDetail {
   code: VideoChatErrorCode;

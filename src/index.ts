@@ -14,7 +14,7 @@ export { CallSession, type CallSessionOptions } from './session.js';
 export { PeerMesh } from './peer/mesh.js';
 export { PeerLink } from './peer/peer-link.js';
 export { RoomSignal } from './signaling/room-signal.js';
-export { openPlainChannel, roomTopics, type RoomChannel, type RoomTopics } from './signaling/channel.js';
+export { openRoomChannel, roomTopics, type DropReason, type RoomChannel, type RoomTopics } from './signaling/channel.js';
 export { parseSignal, type Signal } from './signaling/messages.js';
 export { captureLocalMedia, releaseStream } from './media/local-media.js';
 export { DEFAULT_BROKER, DEFAULT_ICE_SERVERS, parseBrokerUrl, parseIceServers } from './config.js';

@@ -4,7 +4,7 @@
  */
 import type { DisconnectReason, PeerInfo } from './events.js';
 import { PeerMesh, type PeerConnectedDetail } from './peer/mesh.js';
-import { openPlainChannel } from './signaling/channel.js';
+import { openRoomChannel } from './signaling/channel.js';
 import { randomPeerId, type Signal } from './signaling/messages.js';
 import { RoomSignal } from './signaling/room-signal.js';
 import { TypedEventTarget } from './typed-event-target.js';
@@ -13,6 +13,8 @@ export interface CallSessionOptions {
   room: string;
   brokerUrl: string;
   name: string;
+  /** Room secret; with none, the room name is the secret. */
+  password: string;
   iceServers: RTCIceServer[];
   /** Camera/microphone, possibly still being captured: the broker connection does not wait for it. */
   localMedia: Promise<MediaStream>;
@@ -27,7 +29,13 @@ export interface CallSessionEventMap {
   'media-changed': Event;
   /** The broker could not be reached; the session keeps retrying. */
   unreachable: CustomEvent<{ message: string }>;
+  /** This visitor is alone and the room is in use with a different password. */
+  'wrong-password': Event;
 }
+
+/** Answers to a foreign-password knock: enough for the other side to learn, never a ping-pong. */
+const MAX_KNOCK_REPLIES = 3;
+const KNOCK_REPLY_INTERVAL_MS = 5000;
 
 export class CallSession extends TypedEventTarget<CallSessionEventMap> {
   /** This visit's random peer id. */
@@ -35,6 +43,9 @@ export class CallSession extends TypedEventTarget<CallSessionEventMap> {
   private signal?: RoomSignal;
   private mesh?: PeerMesh;
   private readonly abort = new AbortController();
+  private knockReplies = 0;
+  private lastKnockReplyAt = -Infinity;
+  private wrongPasswordReported = false;
   private readonly onPageHide = () => this.signal?.sayByeNow();
 
   constructor(readonly options: CallSessionOptions) {
@@ -56,19 +67,18 @@ export class CallSession extends TypedEventTarget<CallSessionEventMap> {
     return this.mesh;
   }
 
-  /** Payloads the signaling layer dropped as invalid. */
-  get droppedSignals(): number {
-    return this.signal?.dropped ?? 0;
+  /** Payloads the signaling layer dropped (invalid, forged, replayed, flooding), by reason. */
+  get droppedSignals(): RoomSignal['drops'] {
+    return this.signal?.drops ?? {};
   }
 
   /** Joins the room. Resolves `true` once announced, `false` if `leave()` came first. Never rejects. */
   async join(): Promise<boolean> {
-    const { room, brokerUrl, name, iceServers, localMedia, connectTimeoutMs } = this.options;
-    const channel = await openPlainChannel(room);
-    if (this.abort.signal.aborted) return false;
-    const signal = new RoomSignal({ brokerUrl, channel, peerId: this.peerId });
+    const { room, password, brokerUrl, name, iceServers, localMedia, connectTimeoutMs } = this.options;
+    const signal = new RoomSignal({ brokerUrl, channel: openRoomChannel(room, password), peerId: this.peerId });
     this.signal = signal;
     signal.addEventListener('unreachable', (event) => this.redispatch(event));
+    signal.addEventListener('foreign-key', () => this.onForeignKnock());
     // Signals that arrive while the camera is still starting wait for the mesh.
     const early: Signal[] = [];
     signal.addEventListener('signal', ({ detail }) => (this.mesh ? this.mesh.handle(detail) : early.push(detail)));
@@ -92,6 +102,26 @@ export class CallSession extends TypedEventTarget<CallSessionEventMap> {
     globalThis.removeEventListener?.('pagehide', this.onPageHide);
     this.mesh?.close();
     await this.signal?.close();
+  }
+
+  /**
+   * Someone sealed a message with another password. If we are alone, that is most likely us with
+   * the wrong password: say so once. Either way, announce again (a few times at most) so that
+   * they can tell too.
+   */
+  private onForeignKnock(): void {
+    const mesh = this.mesh;
+    if (!mesh) return;
+    if (mesh.linkCount === 0 && !this.wrongPasswordReported) {
+      this.wrongPasswordReported = true;
+      this.dispatchEvent(new Event('wrong-password'));
+    }
+    const now = performance.now();
+    if (this.knockReplies < MAX_KNOCK_REPLIES && now - this.lastKnockReplyAt >= KNOCK_REPLY_INTERVAL_MS) {
+      this.knockReplies++;
+      this.lastKnockReplyAt = now;
+      mesh.announce();
+    }
   }
 
   private redispatch(event: Event): void {

@@ -22,7 +22,7 @@ interface RemoteTile extends PeerInfo {
  * @fires disconnected - A connected peer is gone; fired exactly once per `connected`. `detail: {peerId, name, reason}`, reason `'left' | 'vanished' | 'failed'`.
  * @fires joined - This element entered the room. `detail: {room, peerId}`.
  * @fires left - This element left the room. `detail: {room, peerId}`.
- * @fires error - Something went wrong; does not bubble. `detail: {code, message}`, codes `bad-attribute`, `media-denied`, `media-unavailable`, `broker-unreachable`, `negotiation-failed`.
+ * @fires error - Something went wrong; does not bubble. `detail: {code, message}`, codes `bad-attribute`, `media-denied`, `media-unavailable`, `broker-unreachable`, `negotiation-failed`, `wrong-password`.
  *
  * @csspart grid - The area holding the video tiles.
  * @csspart tile - Every video tile; also `local` or `remote`.
@@ -65,7 +65,11 @@ export class VideoChat extends LitElement {
    */
   @property({ attribute: 'ice-servers', reflect: true }) iceServers = '';
 
-  /** Room secret. Not reflected back to the attribute, so a secret set from script stays out of the DOM. */
+  /**
+   * Room secret. Signaling is sealed with a key derived from room + password; visitors with a
+   * different password never meet. Without one, the room name is the secret. Not reflected back
+   * to the attribute, so a secret set from script stays out of the DOM.
+   */
   @property() password = '';
 
   /** Join as soon as the element is in the page and has a `room`; without it a pre-join view is shown. */
@@ -159,7 +163,8 @@ export class VideoChat extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     const active = this.callState === 'joining' || this.callState === 'joined';
-    if (changed.has('room') && changed.get('room') !== undefined && active) {
+    const movedRoom = (changed.has('room') && changed.get('room') !== undefined) || (changed.has('password') && changed.get('password') !== undefined);
+    if (movedRoom && active) {
       void this.leave().then(() => (this.room ? this.join() : undefined));
     } else if (this.autojoin && this.room && this.callState === 'idle' && this.isConnected) {
       void this.join();
@@ -188,6 +193,7 @@ export class VideoChat extends LitElement {
       room,
       brokerUrl: broker.value,
       name: cleanName(this.name) || DEFAULT_NAME,
+      password: this.password,
       iceServers: parseIceServers(this.iceServers).value,
       localMedia: media,
     });
@@ -227,6 +233,9 @@ export class VideoChat extends LitElement {
     session.addEventListener('media-changed', () => this.syncRemotes(session));
     session.addEventListener('peer-failed', ({ detail }) => this.fail({ code: 'negotiation-failed', message: detail.message }));
     session.addEventListener('unreachable', ({ detail }) => this.fail({ code: 'broker-unreachable', message: detail.message }));
+    session.addEventListener('wrong-password', () =>
+      this.fail({ code: 'wrong-password', message: 'This room is in use with a different password. Check the password and join again.' }),
+    );
   }
 
   private syncRemotes(session: CallSession): void {

@@ -59,6 +59,11 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     return streams;
   }
 
+  /** Links to other peers, connected or still connecting. */
+  get linkCount(): number {
+    return this.links.size;
+  }
+
   /** The link to one peer, if any (for statistics and features layered on the connection). */
   link(peerId: string): PeerLink | undefined {
     return this.links.get(peerId);

@@ -1,9 +1,10 @@
 /**
  * A room channel: where a room's messages go on the broker and how they are put on the wire.
- * The signaling transport only ever sees this interface, so the wire format can change (for example
- * to sealed envelopes) without touching the transport or the peer logic.
+ * Every payload is sealed (see room-crypto.ts) and, once opened, checked for freshness, replay,
+ * sender rate and schema before anything else sees it.
  */
 import { LIMITS, parseSignal, toWire, type Signal } from './messages.js';
+import { deriveRoomKeys, open, seal, type RoomKeys } from './room-crypto.js';
 
 export const TOPIC_PREFIX = 'video-chat-element/v1';
 
@@ -14,38 +15,117 @@ export interface RoomTopics {
   inbox(peerId: string): string;
 }
 
+export type DropReason =
+  | 'oversize'
+  | 'malformed'
+  | 'foreign-key'
+  | 'forged'
+  | 'invalid'
+  | 'stale'
+  | 'replay'
+  | 'rate-limited'
+  | 'misaddressed'
+  | 'overload';
+
+export type DecodeResult = { signal: Signal } | { drop: DropReason };
+
 export interface RoomChannel {
   topics: RoomTopics;
-  /** Turns a signal into a broker payload. */
-  encode(signal: Signal): Promise<Uint8Array>;
-  /** Turns a broker payload back into a validated signal, or `undefined` when it is not one. */
-  decode(payload: Uint8Array): Promise<Signal | undefined>;
+  /** Seals a signal for a topic. Call in send order: each call takes the next sequence number. */
+  encode(topic: string, signal: Signal): Promise<Uint8Array>;
+  /** Opens and checks a payload from a topic; never throws. */
+  decode(topic: string, payload: Uint8Array): Promise<DecodeResult>;
 }
 
-/** Topic names for a room. MQTT wildcards and separators in the room name are escaped. */
-export function roomTopics(room: string): RoomTopics {
-  const base = `${TOPIC_PREFIX}/${encodeURIComponent(room)}`;
-  return {
-    presence: `${base}/presence`,
-    inbox: (peerId) => `${base}/peer/${peerId}`,
-  };
+/** Topic names for a room id (a hash, never the room name itself). */
+export function roomTopics(topicId: string): RoomTopics {
+  const base = `${TOPIC_PREFIX}/${topicId}`;
+  return { presence: `${base}/presence`, inbox: (peerId) => `${base}/${peerId}` };
+}
+
+/** How far a sender's clock may be from ours; wide, because visitors' clocks are not synchronised. */
+export const MAX_CLOCK_SKEW_MS = 10 * 60 * 1000;
+const REPLAY_WINDOW = 64;
+const SENDER_BURST = 40;
+const SENDER_RATE_PER_SECOND = 20;
+const MAX_TRACKED_SENDERS = 256;
+
+interface SenderState {
+  highest: number;
+  /** Bit i set: sequence number `highest - i` was seen. */
+  seen: bigint;
+  tokens: number;
+  refilledAt: number;
 }
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Plain JSON on a room-named topic tree. */
-export async function openPlainChannel(room: string): Promise<RoomChannel> {
+/** Remembers each sender's recent sequence numbers and spends its rate budget. */
+class SenderBook {
+  private readonly senders = new Map<string, SenderState>();
+
+  check(from: string, seq: number, now: number): DropReason | undefined {
+    let state = this.senders.get(from);
+    if (!state) {
+      if (this.senders.size >= MAX_TRACKED_SENDERS) this.senders.delete(this.senders.keys().next().value as string);
+      state = { highest: 0, seen: 0n, tokens: SENDER_BURST, refilledAt: now };
+      this.senders.set(from, state);
+    }
+    // Replays are refused before the rate budget is spent, so replaying a peer's old messages
+    // cannot use up that peer's budget.
+    if (seq > state.highest) {
+      const shift = seq - state.highest;
+      state.seen = shift >= REPLAY_WINDOW ? 1n : ((state.seen << BigInt(shift)) | 1n) & ((1n << BigInt(REPLAY_WINDOW)) - 1n);
+      state.highest = seq;
+    } else {
+      const age = state.highest - seq;
+      const bit = 1n << BigInt(age);
+      if (age >= REPLAY_WINDOW || state.seen & bit) return 'replay';
+      state.seen |= bit;
+    }
+    state.tokens = Math.min(SENDER_BURST, state.tokens + ((now - state.refilledAt) / 1000) * SENDER_RATE_PER_SECOND);
+    state.refilledAt = now;
+    if (state.tokens < 1) return 'rate-limited';
+    state.tokens--;
+    return undefined;
+  }
+}
+
+/** Opens the sealed channel of a room: derives its keys (once per join) and its topics. */
+export async function openRoomChannel(room: string, password: string, clock: () => number = Date.now): Promise<RoomChannel> {
+  const keys = await deriveRoomKeys(room, password);
+  return sealedChannel(keys, clock);
+}
+
+function sealedChannel(keys: RoomKeys, clock: () => number): RoomChannel {
+  let sequence = 0;
+  const senders = new SenderBook();
   return {
-    topics: roomTopics(room),
-    encode: async (signal) => encoder.encode(JSON.stringify(toWire(signal))),
-    decode: async (payload) => {
-      if (payload.byteLength > LIMITS.payloadBytes) return undefined;
+    topics: roomTopics(keys.topicId),
+    encode(topic, signal) {
+      const envelope = { s: ++sequence, t: clock(), m: toWire(signal) };
+      return seal(keys, topic, encoder.encode(JSON.stringify(envelope)));
+    },
+    async decode(topic, payload) {
+      if (payload.byteLength > LIMITS.payloadBytes) return { drop: 'oversize' };
+      const opened = await open(keys, topic, payload);
+      if ('failure' in opened) return { drop: opened.failure };
+      let envelope: unknown;
       try {
-        return parseSignal(JSON.parse(decoder.decode(payload)));
+        envelope = JSON.parse(decoder.decode(opened.plaintext));
       } catch {
-        return undefined;
+        return { drop: 'invalid' };
       }
+      if (typeof envelope !== 'object' || envelope === null) return { drop: 'invalid' };
+      const { s: seq, t: sentAt, m: message } = envelope as Record<string, unknown>;
+      if (!Number.isSafeInteger(seq) || (seq as number) < 1 || typeof sentAt !== 'number') return { drop: 'invalid' };
+      const signal = parseSignal(message);
+      if (!signal) return { drop: 'invalid' };
+      const now = clock();
+      if (Math.abs(now - sentAt) > MAX_CLOCK_SKEW_MS) return { drop: 'stale' };
+      const verdict = senders.check(signal.from, seq as number, now);
+      return verdict ? { drop: verdict } : { signal };
     },
   };
 }

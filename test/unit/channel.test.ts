@@ -1,25 +1,116 @@
 import { expect } from '@open-wc/testing';
-import { openPlainChannel, roomTopics, TOPIC_PREFIX } from '../../src/signaling/channel.js';
+import { MAX_CLOCK_SKEW_MS, openRoomChannel, roomTopics, TOPIC_PREFIX, type RoomChannel } from '../../src/signaling/channel.js';
+import type { Signal } from '../../src/signaling/messages.js';
+import { deriveRoomKeys, open, seal } from '../../src/signaling/room-crypto.js';
 
-describe('room channel', () => {
-  it('puts each room under one versioned prefix with a presence topic and per-peer inboxes', () => {
-    const topics = roomTopics('team-standup');
-    expect(topics.presence).to.equal(`${TOPIC_PREFIX}/team-standup/presence`);
-    expect(topics.inbox('abcdef123456')).to.equal(`${TOPIC_PREFIX}/team-standup/peer/abcdef123456`);
+const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+const A = 'aaaaaaaaaaaa';
+const B = 'bbbbbbbbbbbb';
+const hello: Signal = { kind: 'hello', from: A, name: 'Ada' };
+
+describe('room keys', () => {
+  // Vectors computed independently with Node's crypto.pbkdf2Sync (PBKDF2-SHA-256, 60,000 iterations).
+  const vectors = [
+    { room: 'team-standup', password: '', topicId: 'r-tP5c5vwl4XzJ7eRV9quw', keyId: '28e93e05' },
+    { room: 'team-standup', password: 's3cret', topicId: 'r-tP5c5vwl4XzJ7eRV9quw', keyId: '0545b817' },
+    { room: 'Zürich 🎥', password: 'pässword', topicId: 'DfylMUT58XdaIbPd-eQLng', keyId: '39552b0f' },
+  ];
+  for (const vector of vectors) {
+    it(`derives the published vector for ${JSON.stringify(vector.room)} / ${JSON.stringify(vector.password)}`, async () => {
+      const keys = await deriveRoomKeys(vector.room, vector.password);
+      expect(keys.topicId).to.equal(vector.topicId);
+      expect(hex(keys.keyId)).to.equal(vector.keyId);
+    });
+  }
+
+  it('never puts the room name in a topic', async () => {
+    const channel = await openRoomChannel('team-standup', '');
+    expect(channel.topics.presence).to.equal(`${TOPIC_PREFIX}/r-tP5c5vwl4XzJ7eRV9quw/presence`);
+    expect(channel.topics.presence).not.to.contain('team-standup');
+    expect(channel.topics.inbox(B)).to.equal(`${TOPIC_PREFIX}/r-tP5c5vwl4XzJ7eRV9quw/${B}`);
+    expect(roomTopics('x').presence.split('/')).to.have.length(4);
+  });
+});
+
+describe('sealed envelopes', () => {
+  it('round-trips, with a fresh IV each time', async () => {
+    const keys = await deriveRoomKeys('r', 'p');
+    const plaintext = new TextEncoder().encode('hello');
+    const [one, two] = await Promise.all([seal(keys, 't', plaintext), seal(keys, 't', plaintext)]);
+    expect(hex(one)).not.to.equal(hex(two));
+    expect(await open(keys, 't', one)).to.deep.equal({ plaintext });
   });
 
-  it('escapes MQTT wildcards and separators in room names', () => {
-    const { presence } = roomTopics('a/b+c#d');
-    expect(presence).to.equal(`${TOPIC_PREFIX}/a%2Fb%2Bc%23d/presence`);
-    expect(presence.split('/')).to.have.length(4);
+  it('detects tampering, a moved topic, another password and junk', async () => {
+    const keys = await deriveRoomKeys('r', 'p');
+    const other = await deriveRoomKeys('r', 'q');
+    const sealed = await seal(keys, 't', new TextEncoder().encode('hello'));
+    const flipped = sealed.slice();
+    flipped[flipped.length - 1] ^= 1;
+    expect(await open(keys, 't', flipped)).to.deep.equal({ failure: 'forged' });
+    expect(await open(keys, 'other-topic', sealed)).to.deep.equal({ failure: 'forged' });
+    expect(await open(keys, 't', await seal(other, 't', new Uint8Array(3)))).to.deep.equal({ failure: 'foreign-key' });
+    expect(await open(keys, 't', new Uint8Array(10))).to.deep.equal({ failure: 'malformed' });
+    expect(await open(keys, 't', crypto.getRandomValues(new Uint8Array(200)))).to.have.property('failure');
+  });
+});
+
+describe('room channel checks', () => {
+  let now = 1_700_000_000_000;
+  const clock = () => now;
+  let sender: RoomChannel;
+  let receiver: RoomChannel;
+  beforeEach(async () => {
+    [sender, receiver] = await Promise.all([openRoomChannel('room', 'pw', clock), openRoomChannel('room', 'pw', clock)]);
   });
 
-  it('round-trips a signal and drops junk without throwing', async () => {
-    const channel = await openPlainChannel('r');
-    const hello = { kind: 'hello', from: 'abcdef123456', name: 'Ada' } as const;
-    expect(await channel.decode(await channel.encode(hello))).to.deep.equal(hello);
-    expect(await channel.decode(new Uint8Array([0xff, 0xfe, 0x00]))).to.equal(undefined);
-    expect(await channel.decode(new TextEncoder().encode('{"v":1'))).to.equal(undefined);
-    expect(await channel.decode(new Uint8Array(70 * 1024).fill(0x20))).to.equal(undefined);
+  it('delivers a sealed signal, and refuses it replayed', async () => {
+    const topic = sender.topics.presence;
+    const payload = await sender.encode(topic, hello);
+    expect(await receiver.decode(topic, payload)).to.deep.equal({ signal: hello });
+    expect(await receiver.decode(topic, payload)).to.deep.equal({ drop: 'replay' });
+  });
+
+  it('accepts reordering within the window but not duplicates', async () => {
+    const topic = sender.topics.presence;
+    const payloads = await Promise.all([1, 2, 3].map(() => sender.encode(topic, hello)));
+    for (const index of [2, 0, 1]) expect(await receiver.decode(topic, payloads[index])).to.deep.equal({ signal: hello });
+    expect(await receiver.decode(topic, payloads[0])).to.deep.equal({ drop: 'replay' });
+  });
+
+  it('refuses stale messages and oversize payloads', async () => {
+    const topic = sender.topics.presence;
+    const payload = await sender.encode(topic, hello);
+    now += MAX_CLOCK_SKEW_MS + 1;
+    expect(await receiver.decode(topic, payload)).to.deep.equal({ drop: 'stale' });
+    expect(await receiver.decode(topic, new Uint8Array(65 * 1024))).to.deep.equal({ drop: 'oversize' });
+  });
+
+  it('rate-limits a flooding sender', async () => {
+    const topic = sender.topics.presence;
+    const payloads = await Promise.all(Array.from({ length: 60 }, () => sender.encode(topic, hello)));
+    const results = [];
+    for (const payload of payloads) results.push(await receiver.decode(topic, payload));
+    const limited = results.filter((r) => 'drop' in r && r.drop === 'rate-limited').length;
+    expect(limited).to.be.greaterThan(10);
+    now += 2000;
+    expect(await receiver.decode(topic, await sender.encode(topic, hello))).to.deep.equal({ signal: hello });
+  });
+
+  it('refuses a message sealed with another password as foreign-key', async () => {
+    const stranger = await openRoomChannel('room', 'other', clock);
+    expect(stranger.topics.presence).to.equal(receiver.topics.presence);
+    expect(await receiver.decode(receiver.topics.presence, await stranger.encode(receiver.topics.presence, hello))).to.deep.equal({ drop: 'foreign-key' });
+  });
+
+  it('refuses well-sealed messages of the wrong shape', async () => {
+    const keys = await deriveRoomKeys('room', 'pw');
+    const topic = receiver.topics.presence;
+    const shapes = ['not json', '[]', '{"s":1,"t":1700000000000}', `{"s":-1,"t":1700000000000,"m":{"v":1,"kind":"hello","from":"${A}","name":"x"}}`,
+      `{"s":1,"t":1700000000000,"m":{"v":1,"kind":"hello","from":"${A}","name":"x","__proto__":{"polluted":1}}}`];
+    for (const shape of shapes) {
+      expect(await receiver.decode(topic, await seal(keys, topic, new TextEncoder().encode(shape))), shape).to.deep.equal({ drop: 'invalid' });
+    }
+    expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
   });
 });

@@ -1,0 +1,101 @@
+/**
+ * The room's secrets, derived once per join with WebCrypto, and the sealed envelope every payload
+ * travels in. The broker sees only a hashed topic and opaque bytes.
+ *
+ * - Topic id: PBKDF2-SHA-256 of the room name (salted with the protocol), so the room name never
+ *   appears on the broker and guessing it costs a full PBKDF2 per guess.
+ * - Key: PBKDF2-SHA-256 of room + password, salted with the protocol and the room, 256 bits for
+ *   AES-GCM plus a 32-bit key id that tells "sealed with another password" apart from junk.
+ * - Envelope: version (1 byte) | key id (4) | IV (12, fresh per message) | AES-GCM ciphertext+tag.
+ *   The topic is authenticated as additional data, so a message moved to another topic fails.
+ */
+
+export const ENVELOPE_VERSION = 1;
+const HEADER_BYTES = 1 + 4 + 12;
+const TAG_BYTES = 16;
+/** Enough to make each guess of a room name or password cost real work, and still quick (see bench). */
+export const PBKDF2_ITERATIONS = 60_000;
+const PROTOCOL_LABEL = 'video-chat-element/v1';
+
+const encoder = new TextEncoder();
+
+export interface RoomKeys {
+  /** Public, URL- and topic-safe id of the room (a hash; reveals neither room nor password). */
+  topicId: string;
+  key: CryptoKey;
+  keyId: Uint8Array;
+}
+
+async function pbkdf2Bits(secret: string, salt: Uint8Array, bits: number): Promise<Uint8Array> {
+  const material = await crypto.subtle.importKey('raw', encoder.encode(secret), 'PBKDF2', false, ['deriveBits']);
+  const derived = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: salt as BufferSource, iterations: PBKDF2_ITERATIONS }, material, bits);
+  return new Uint8Array(derived);
+}
+
+async function sha256(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
+}
+
+export function base64Url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Derives the room's topic id and sealing key. Both PBKDF2 runs go in parallel. */
+export async function deriveRoomKeys(room: string, password: string): Promise<RoomKeys> {
+  const [topicSalt, keySalt] = await Promise.all([sha256(`${PROTOCOL_LABEL}\u0000topic`), sha256(`${PROTOCOL_LABEL}\u0000key\u0000${room}`)]);
+  const [topicBits, keyBits] = await Promise.all([
+    pbkdf2Bits(room, topicSalt, 128),
+    pbkdf2Bits(`${room}\u0000${password}`, keySalt, 256 + 32),
+  ]);
+  const key = await crypto.subtle.importKey('raw', keyBits.slice(0, 32) as BufferSource, 'AES-GCM', false, ['encrypt', 'decrypt']);
+  return { topicId: base64Url(topicBits), key, keyId: keyBits.slice(32, 36) };
+}
+
+function additionalData(header: Uint8Array, topic: string): Uint8Array {
+  const topicBytes = encoder.encode(topic);
+  const data = new Uint8Array(5 + topicBytes.length);
+  data.set(header.subarray(0, 5));
+  data.set(topicBytes, 5);
+  return data;
+}
+
+/** Seals a plaintext for one topic. */
+export async function seal(keys: RoomKeys, topic: string, plaintext: Uint8Array): Promise<Uint8Array> {
+  const header = new Uint8Array(HEADER_BYTES);
+  header[0] = ENVELOPE_VERSION;
+  header.set(keys.keyId, 1);
+  header.set(crypto.getRandomValues(new Uint8Array(12)), 5);
+  const ciphertext = await crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv: header.subarray(5) as BufferSource, additionalData: additionalData(header, topic) as BufferSource },
+    keys.key,
+    plaintext as BufferSource,
+  );
+  const envelope = new Uint8Array(HEADER_BYTES + ciphertext.byteLength);
+  envelope.set(header);
+  envelope.set(new Uint8Array(ciphertext), HEADER_BYTES);
+  return envelope;
+}
+
+export type OpenResult = { plaintext: Uint8Array } | { failure: 'malformed' | 'foreign-key' | 'forged' };
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/** Opens an envelope received on `topic`; never throws. */
+export async function open(keys: RoomKeys, topic: string, envelope: Uint8Array): Promise<OpenResult> {
+  if (envelope.byteLength < HEADER_BYTES + TAG_BYTES || envelope[0] !== ENVELOPE_VERSION) return { failure: 'malformed' };
+  if (!sameBytes(envelope.subarray(1, 5), keys.keyId)) return { failure: 'foreign-key' };
+  try {
+    const plaintext = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: envelope.subarray(5, HEADER_BYTES) as BufferSource, additionalData: additionalData(envelope, topic) as BufferSource },
+      keys.key,
+      envelope.subarray(HEADER_BYTES) as BufferSource,
+    );
+    return { plaintext: new Uint8Array(plaintext) };
+  } catch {
+    return { failure: 'forged' };
+  }
+}
