@@ -19,4 +19,5 @@ export const CHROMIUM_FLAGS = [
   '--disable-dev-shm-usage',
   '--disable-gpu',
   '--enable-precise-memory-info',
+  '--js-flags=--expose-gc',
 ];

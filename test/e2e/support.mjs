@@ -35,9 +35,24 @@ export function launchChromium() {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
 }
 
-export function pageUrl(origin, { room, broker, name }) {
-  const query = new URLSearchParams({ room, broker, name, 'ice-servers': '[]' });
+export function pageUrl(origin, { room, broker, name, password = '' }) {
+  const query = new URLSearchParams({ room, broker, name, password, 'ice-servers': '[]' });
   return `${origin}/page.html?${query}`;
+}
+
+/** Opens a visitor in its own browser context (its own cookies, storage and camera). */
+export async function openVisitor(browser, origin, options) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(pageUrl(origin, options));
+  return { context, page };
+}
+
+/** Waits until the page shows a remote tile and it decodes `frames` more frames. */
+export async function expectDecoding(page, frames = 10, timeout = 15000) {
+  await waitUntil(page, () => window.visit.firstRemoteFrameAt !== undefined, timeout);
+  const start = await page.evaluate(() => window.remoteFrames());
+  await waitUntil(page, ([before, n]) => window.remoteFrames().every((count, i) => count >= (before[i] ?? 0) + n), timeout, [start, frames]);
 }
 
 export async function waitUntil(page, expression, timeout = 15000, arg = undefined) {
