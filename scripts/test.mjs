@@ -1,7 +1,7 @@
 // `npm test`: lint and type check, build, manifest freshness, then the browser tests and the
 // end-to-end tests inside a loopback-only network namespace. Ends with "N passed, N failed".
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHROMIUM_PATH } from './chromium.mjs';
 import { mosquittoAvailable } from './brokers.mjs';
@@ -45,6 +45,7 @@ function checkSystem() {
   const missing = [];
   if (!existsSync(CHROMIUM_PATH)) missing.push('chromium');
   if (!mosquittoAvailable()) missing.push('mosquitto mosquitto-clients');
+  if (spawnSync('iptables', ['--version'], { stdio: 'ignore' }).error) missing.push('iptables');
   if (missing.length) {
     console.error(`\nMissing system packages. Install them as root:\n  apt-get update && apt-get install -y ${missing.join(' ')}\n(or run: bash .ci/run, which installs them)`);
     process.exit(1);
@@ -66,11 +67,21 @@ record('build', run('build', 'npm', ['run', 'build', '--silent']));
 
 // The analyzer resolves --outdir against the working directory, so keep it inside the project.
 const manifestDir = '.test-results/manifest';
+// The analyzer also rewrites package.json's `customElements` to point at --outdir: put it back.
+const packageJson = readFileSync('package.json', 'utf8');
 const analyzed = run('custom-elements.json is fresh', 'npx', ['cem', 'analyze', '--litelement', '--globs', 'src/**/*.ts', '--outdir', manifestDir], { stdio: 'pipe' });
+// The analyzer lists modules in file-system order, which varies: compare them sorted by path.
+const normalized = (file) => {
+  const manifest = JSON.parse(readFileSync(file, 'utf8'));
+  manifest.modules.sort((a, b) => a.path.localeCompare(b.path));
+  return JSON.stringify(manifest);
+};
 const fresh = analyzed && existsSync('custom-elements.json')
-  && readFileSync(join(manifestDir, 'custom-elements.json'), 'utf8') === readFileSync('custom-elements.json', 'utf8');
+  && normalized(join(manifestDir, 'custom-elements.json')) === normalized('custom-elements.json');
+writeFileSync('package.json', packageJson);
 if (!fresh) console.error('custom-elements.json is stale: run `npm run analyze` and commit it.');
 record('custom-elements.json is fresh', fresh);
+record('README API table is fresh', run('README API table is fresh', 'node', ['scripts/readme-api.mjs', '--check']));
 
 run('browser tests (web-test-runner)', ...loopbackOnly('npx web-test-runner'));
 readCounts('.test-results/browser.json', 'browser tests');

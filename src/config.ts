@@ -52,15 +52,22 @@ export function parseIceServers(attribute: string | null | undefined): Parsed<RT
   return { value: parsed.map(({ urls, username, credential }) => ({ urls, username, credential })) };
 }
 
-/** Checks the `broker` attribute: a ws:// or wss:// URL. A bad one is refused rather than replaced. */
-export function parseBrokerUrl(attribute: string | null | undefined): Parsed<string | undefined> {
-  if (attribute === null || attribute === undefined || attribute.trim() === '') return { value: DEFAULT_BROKER };
-  const candidate = attribute.trim();
-  try {
-    const url = new URL(candidate);
-    if (url.protocol === 'ws:' || url.protocol === 'wss:') return { value: candidate };
-  } catch {
-    // fall through to the error below
+/**
+ * Checks the `broker` attribute: one or more space-separated ws:// or wss:// URLs, tried in order.
+ * A bad list is refused rather than replaced, so a site never silently falls back to a public broker.
+ */
+export function parseBrokerUrls(attribute: string | null | undefined): Parsed<string[] | undefined> {
+  if (attribute === null || attribute === undefined || attribute.trim() === '') return { value: [DEFAULT_BROKER] };
+  const urls = attribute.trim().split(/\s+/);
+  for (const candidate of urls) {
+    let valid = false;
+    try {
+      const url = new URL(candidate);
+      valid = url.protocol === 'ws:' || url.protocol === 'wss:';
+    } catch {
+      // reported below
+    }
+    if (!valid) return { value: undefined, error: `The broker attribute must be ws:// or wss:// URLs separated by spaces, got "${candidate.slice(0, 100)}".` };
   }
-  return { value: undefined, error: `The broker attribute must be a ws:// or wss:// URL, got "${candidate.slice(0, 100)}".` };
+  return { value: urls };
 }

@@ -16,7 +16,8 @@ export type VideoChatErrorCode =
   | 'media-unavailable'
   | 'broker-unreachable'
   | 'negotiation-failed'
-  | 'wrong-password';
+  | 'wrong-password'
+  | 'unsupported';
 
 export interface VideoChatErrorDetail {
   code: VideoChatErrorCode;
@@ -36,12 +37,20 @@ export interface RoomDetail {
 
 export type CallState = 'idle' | 'joining' | 'joined' | 'left';
 
+/** The connection to the signaling broker. */
+export type SignalingStateName = 'connecting' | 'online' | 'reconnecting' | 'offline';
+
+export interface SignalingStateDetail {
+  state: SignalingStateName;
+}
+
 /** Every event `<video-chat>` dispatches, by name. */
 export interface VideoChatEventMap {
   connected: CustomEvent<PeerInfo>;
   disconnected: CustomEvent<DisconnectedDetail>;
   joined: CustomEvent<RoomDetail>;
   left: CustomEvent<RoomDetail>;
+  'signaling-state': CustomEvent<SignalingStateDetail>;
   error: CustomEvent<VideoChatErrorDetail>;
 }
 

@@ -6,6 +6,8 @@ export type {
   DisconnectedDetail,
   PeerInfo,
   RoomDetail,
+  SignalingStateDetail,
+  SignalingStateName,
   VideoChatErrorCode,
   VideoChatErrorDetail,
   VideoChatEventMap,
@@ -13,8 +15,8 @@ export type {
 export { CallSession, type CallSessionOptions } from './session.js';
 export { PeerMesh } from './peer/mesh.js';
 export { PeerLink } from './peer/peer-link.js';
-export { RoomSignal } from './signaling/room-signal.js';
+export { RoomSignal, type SignalingState } from './signaling/room-signal.js';
 export { openRoomChannel, roomTopics, type DropReason, type RoomChannel, type RoomTopics } from './signaling/channel.js';
 export { parseSignal, type Signal } from './signaling/messages.js';
 export { captureLocalMedia, releaseStream } from './media/local-media.js';
-export { DEFAULT_BROKER, DEFAULT_ICE_SERVERS, parseBrokerUrl, parseIceServers } from './config.js';
+export { DEFAULT_BROKER, DEFAULT_ICE_SERVERS, parseBrokerUrls, parseIceServers } from './config.js';

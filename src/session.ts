@@ -6,12 +6,13 @@ import type { DisconnectReason, PeerInfo } from './events.js';
 import { PeerMesh, type PeerConnectedDetail } from './peer/mesh.js';
 import { openRoomChannel } from './signaling/channel.js';
 import { randomPeerId, type Signal } from './signaling/messages.js';
-import { RoomSignal } from './signaling/room-signal.js';
+import { RoomSignal, type SignalingState } from './signaling/room-signal.js';
 import { TypedEventTarget } from './typed-event-target.js';
 
 export interface CallSessionOptions {
   room: string;
-  brokerUrl: string;
+  /** MQTT-over-WebSocket brokers, in order of preference. */
+  brokerUrls: string[];
   name: string;
   /** Room secret; with none, the room name is the secret. */
   password: string;
@@ -31,6 +32,10 @@ export interface CallSessionEventMap {
   unreachable: CustomEvent<{ message: string }>;
   /** This visitor is alone and the room is in use with a different password. */
   'wrong-password': Event;
+  /** The signaling state changed; see `signalingState`. */
+  'signaling-state': Event;
+  /** The browser lacks what a call needs (e.g. WebCrypto outside a secure context). */
+  unsupported: CustomEvent<{ message: string }>;
 }
 
 /** Answers to a foreign-password knock: enough for the other side to learn, never a ping-pong. */
@@ -46,10 +51,19 @@ export class CallSession extends TypedEventTarget<CallSessionEventMap> {
   private knockReplies = 0;
   private lastKnockReplyAt = -Infinity;
   private wrongPasswordReported = false;
-  private readonly onPageHide = () => this.signal?.sayByeNow();
+  private readonly onPageHide = () => {
+    this.mesh?.sayByeToAll();
+    this.signal?.sayByeNow();
+  };
+  private readonly onOnline = () => this.mesh?.restartAll();
 
   constructor(readonly options: CallSessionOptions) {
     super();
+  }
+
+  /** `connecting`, `online`, `reconnecting` or `offline`. */
+  get signalingState(): SignalingState {
+    return this.signal?.state ?? 'offline';
   }
 
   /** Peers whose media connection is live. */
@@ -74,9 +88,18 @@ export class CallSession extends TypedEventTarget<CallSessionEventMap> {
 
   /** Joins the room. Resolves `true` once announced, `false` if `leave()` came first. Never rejects. */
   async join(): Promise<boolean> {
-    const { room, password, brokerUrl, name, iceServers, localMedia, connectTimeoutMs } = this.options;
-    const signal = new RoomSignal({ brokerUrl, channel: openRoomChannel(room, password), peerId: this.peerId });
+    const { room, password, brokerUrls, name, iceServers, localMedia, connectTimeoutMs } = this.options;
+    if (typeof crypto === 'undefined' || !crypto.subtle || typeof RTCPeerConnection === 'undefined') {
+      const message = 'This page cannot make calls: it needs WebRTC and WebCrypto, which browsers only offer on https:// pages (or localhost).';
+      this.dispatchEvent(new CustomEvent('unsupported', { detail: { message } }));
+      return false;
+    }
+    const signal = new RoomSignal({ brokerUrls, channel: openRoomChannel(room, password), peerId: this.peerId });
     this.signal = signal;
+    signal.addEventListener('state', () => this.dispatchEvent(new Event('signaling-state')));
+    // After a broker outage: announce again, so that whoever arrived meanwhile finds us.
+    // Peers we are already linked with ignore the repeated hello.
+    signal.addEventListener('reconnected', () => this.mesh?.announce());
     signal.addEventListener('unreachable', (event) => this.redispatch(event));
     signal.addEventListener('foreign-key', () => this.onForeignKnock());
     // Signals that arrive while the camera is still starting wait for the mesh.
@@ -91,6 +114,7 @@ export class CallSession extends TypedEventTarget<CallSessionEventMap> {
     this.mesh = mesh;
     early.forEach((s) => mesh.handle(s));
     globalThis.addEventListener?.('pagehide', this.onPageHide);
+    globalThis.addEventListener?.('online', this.onOnline);
     mesh.announce();
     return true;
   }
@@ -100,6 +124,7 @@ export class CallSession extends TypedEventTarget<CallSessionEventMap> {
     if (this.abort.signal.aborted) return;
     this.abort.abort();
     globalThis.removeEventListener?.('pagehide', this.onPageHide);
+    globalThis.removeEventListener?.('online', this.onOnline);
     this.mesh?.close();
     await this.signal?.close();
   }

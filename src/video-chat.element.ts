@@ -1,10 +1,11 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { DEFAULT_NAME, parseBrokerUrl, parseIceServers } from './config.js';
+import { DEFAULT_NAME, parseBrokerUrls, parseIceServers } from './config.js';
 import { chatEvent, errorEvent, type CallState, type PeerInfo, type VideoChatErrorDetail, type VideoChatEventMap } from './events.js';
 import { captureLocalMedia, releaseStream } from './media/local-media.js';
 import { CallSession } from './session.js';
+import type { SignalingState } from './signaling/room-signal.js';
 import { cleanName } from './signaling/messages.js';
 import { videoChatStyles } from './video-chat.styles.js';
 
@@ -22,7 +23,8 @@ interface RemoteTile extends PeerInfo {
  * @fires disconnected - A connected peer is gone; fired exactly once per `connected`. `detail: {peerId, name, reason}`, reason `'left' | 'vanished' | 'failed'`.
  * @fires joined - This element entered the room. `detail: {room, peerId}`.
  * @fires left - This element left the room. `detail: {room, peerId}`.
- * @fires error - Something went wrong; does not bubble. `detail: {code, message}`, codes `bad-attribute`, `media-denied`, `media-unavailable`, `broker-unreachable`, `negotiation-failed`, `wrong-password`.
+ * @fires signaling-state - The connection to the broker changed. `detail: {state}`, state `'connecting' | 'online' | 'reconnecting' | 'offline'`. Calls in progress go on while it is down.
+ * @fires error - Something went wrong; does not bubble. `detail: {code, message}`, codes `bad-attribute`, `media-denied`, `media-unavailable`, `broker-unreachable`, `negotiation-failed`, `wrong-password`, `unsupported`.
  *
  * @csspart grid - The area holding the video tiles.
  * @csspart tile - Every video tile; also `local` or `remote`.
@@ -53,7 +55,11 @@ export class VideoChat extends LitElement {
   /** The room name; everyone in the same room on the same broker is in one call. Required to join. */
   @property({ reflect: true }) room = '';
 
-  /** WebSocket URL (`ws://` or `wss://`) of the MQTT broker used to meet. Empty means the public default. */
+  /**
+   * WebSocket URL (`ws://` or `wss://`) of the MQTT broker used to meet, or several separated by
+   * spaces: the first reachable is used and the next takes over when it dies. Empty means the
+   * public default.
+   */
   @property({ reflect: true }) broker = '';
 
   /** Display name shown to the others. Empty means "Guest". */
@@ -82,12 +88,13 @@ export class VideoChat extends LitElement {
   @state() private cameraOn = true;
   @state() private soundBlocked = false;
   @state() private status = '';
+  @state() private brokerState: SignalingState = 'offline';
 
   private session?: CallSession;
   private joining?: Promise<void>;
   private leaving?: Promise<void>;
   private teardownTimer?: ReturnType<typeof setTimeout>;
-  private previewRequest?: Promise<void>;
+  private mediaRequest?: Promise<MediaStream>;
 
   /** `'idle' | 'joining' | 'joined' | 'left'`. */
   get state(): CallState {
@@ -99,14 +106,23 @@ export class VideoChat extends LitElement {
     return this.remotes.map(({ peerId, name }) => ({ peerId, name }));
   }
 
+  /**
+   * The connection to the signaling broker: `'connecting' | 'online' | 'reconnecting' | 'offline'`.
+   * Media between peers does not depend on it.
+   */
+  get signalingState(): SignalingState {
+    return this.brokerState;
+  }
+
   /** The visitor's own camera/microphone stream, once captured. */
   get localStream(): MediaStream | undefined {
     return this.stream;
   }
 
   /**
-   * Joins the room. Idempotent; resolves when joined or when joining was given up (an `error`
-   * event says why). Never rejects.
+   * Joins the room. Idempotent; resolves once joined, when joining is impossible (an `error` event
+   * says why), or when `leave()` ends the attempt. While the broker is unreachable it keeps
+   * retrying (and says so with `error` `broker-unreachable`). Never rejects.
    */
   join(): Promise<void> {
     if (this.joining) return this.joining;
@@ -139,7 +155,7 @@ export class VideoChat extends LitElement {
       this.teardownTimer = undefined;
       if (!this.isConnected) {
         void this.leave();
-        if (this.callState === 'idle') this.releasePreview();
+        if (this.callState === 'idle') this.releaseMedia();
       }
     }, 0);
   }
@@ -168,8 +184,8 @@ export class VideoChat extends LitElement {
       void this.leave().then(() => (this.room ? this.join() : undefined));
     } else if (this.autojoin && this.room && this.callState === 'idle' && this.isConnected) {
       void this.join();
-    } else if (!this.autojoin && this.callState === 'idle' && !this.stream && this.isConnected) {
-      void this.startPreview();
+    } else if (!this.autojoin && this.callState === 'idle' && !this.mediaRequest && this.isConnected) {
+      void this.ensureLocalMedia();
     }
   }
 
@@ -181,7 +197,7 @@ export class VideoChat extends LitElement {
       this.fail({ code: 'bad-attribute', message: 'The room attribute is required to join.' });
       return;
     }
-    const broker = parseBrokerUrl(this.broker);
+    const broker = parseBrokerUrls(this.broker);
     if (!broker.value) {
       this.fail({ code: 'bad-attribute', message: broker.error ?? 'Bad broker attribute.' });
       return;
@@ -191,7 +207,7 @@ export class VideoChat extends LitElement {
     const media = this.ensureLocalMedia();
     const session = new CallSession({
       room,
-      brokerUrl: broker.value,
+      brokerUrls: broker.value,
       name: cleanName(this.name) || DEFAULT_NAME,
       password: this.password,
       iceServers: parseIceServers(this.iceServers).value,
@@ -200,7 +216,14 @@ export class VideoChat extends LitElement {
     this.session = session;
     this.listenTo(session);
     const joined = await session.join();
-    if (!joined || this.session !== session) return;
+    if (this.session !== session) return;
+    if (!joined) {
+      // Joining was impossible (an `error` event said why): back to where we started.
+      this.session = undefined;
+      await session.leave();
+      this.callState = 'idle';
+      return;
+    }
     this.callState = 'joined';
     this.status = '';
     this.dispatchEvent(chatEvent('joined', { room, peerId: session.peerId }));
@@ -213,7 +236,7 @@ export class VideoChat extends LitElement {
     // Leaving aborts a join still in progress, so this never waits on a dead broker.
     await session.leave();
     this.syncRemotes(session);
-    this.releasePreview();
+    this.releaseMedia();
     this.callState = 'left';
     this.status = 'You left the call.';
     this.dispatchEvent(chatEvent('left', { room: session.options.room, peerId: session.peerId }));
@@ -231,8 +254,14 @@ export class VideoChat extends LitElement {
       this.dispatchEvent(chatEvent('disconnected', { peerId: detail.peerId, name: detail.name, reason: detail.reason }));
     });
     session.addEventListener('media-changed', () => this.syncRemotes(session));
+    session.addEventListener('signaling-state', () => {
+      if (this.session !== session && !this.leaving) return;
+      this.brokerState = session.signalingState;
+      this.dispatchEvent(chatEvent('signaling-state', { state: this.brokerState }));
+    });
     session.addEventListener('peer-failed', ({ detail }) => this.fail({ code: 'negotiation-failed', message: detail.message }));
     session.addEventListener('unreachable', ({ detail }) => this.fail({ code: 'broker-unreachable', message: detail.message }));
+    session.addEventListener('unsupported', ({ detail }) => this.fail({ code: 'unsupported', message: detail.message }));
     session.addEventListener('wrong-password', () =>
       this.fail({ code: 'wrong-password', message: 'This room is in use with a different password. Check the password and join again.' }),
     );
@@ -243,27 +272,33 @@ export class VideoChat extends LitElement {
     this.remotes = session.peers.map((peer) => ({ ...peer, stream: streams.get(peer.peerId) ?? new MediaStream() }));
   }
 
-  /** Captures camera and microphone once per visit; problems become `error` events, never failures. */
+  /**
+   * Captures camera and microphone once per visit, however many callers ask at once (preview and
+   * join); problems become `error` events, never failures.
+   */
   private ensureLocalMedia(): Promise<MediaStream> {
-    if (this.stream) return Promise.resolve(this.stream);
-    return captureLocalMedia().then(({ stream, problem }) => {
+    if (this.mediaRequest) return this.mediaRequest;
+    const request: Promise<MediaStream> = captureLocalMedia().then(({ stream, problem }) => {
+      if (this.mediaRequest !== request) {
+        // Released while the camera was starting: nobody wants this stream any more.
+        releaseStream(stream);
+        return stream;
+      }
       if (problem) this.fail(problem);
       this.stream = stream;
       this.micOn = stream.getAudioTracks().some((t) => t.enabled);
       this.cameraOn = stream.getVideoTracks().some((t) => t.enabled);
       return stream;
     });
+    this.mediaRequest = request;
+    return request;
   }
 
-  private startPreview(): Promise<void> {
-    this.previewRequest ??= this.ensureLocalMedia().then(() => undefined);
-    return this.previewRequest;
-  }
-
-  private releasePreview(): void {
+  /** Stops the camera and microphone, including a capture still starting. */
+  private releaseMedia(): void {
     releaseStream(this.stream);
     this.stream = undefined;
-    this.previewRequest = undefined;
+    this.mediaRequest = undefined;
   }
 
   private fail(detail: VideoChatErrorDetail): void {

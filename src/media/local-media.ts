@@ -62,7 +62,7 @@ export async function captureLocalMedia(video: MediaTrackConstraints | boolean =
     const reason = code === 'media-denied' ? 'was denied' : 'is not available';
     return { stream, problem: { code, message: `Camera and microphone access ${reason}; you can still see and hear the others.` } };
   }
-  return { stream, problem: failures[0] ?? classify(both, 'camera and microphone') };
+  return { stream, problem: failures[0] };
 }
 
 /** Stops every track of a stream (turns the camera light off). */

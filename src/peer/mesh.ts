@@ -39,6 +39,9 @@ export interface PeerMeshEventMap {
   'media-changed': Event;
 }
 
+/** How long a peer reported dead by the broker gets to prove otherwise over its heartbeat. */
+const VANISH_CONFIRM_MS = 750;
+
 export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   private readonly links = new Map<string, PeerLink>();
   private closed = false;
@@ -97,16 +100,45 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
         void this.links.get(signal.from)?.handle(signal);
         return;
       case 'bye':
-        this.dropLink(signal.from, 'left');
+        if (signal.reason === 'vanished') this.confirmVanished(signal.from);
+        else this.dropLink(signal.from, 'left');
         return;
     }
   }
 
-  /** Closes every link; connected peers are reported as `left`. */
+  /** Restarts ICE on every link, e.g. when the browser comes back online after a network change. */
+  restartAll(): void {
+    for (const link of this.links.values()) link.restartIce();
+  }
+
+  /** Says goodbye to every peer over the peer-to-peer control channels (best effort). */
+  sayByeToAll(): void {
+    for (const link of this.links.values()) link.sayBye();
+  }
+
+  /** Says goodbye and closes every link; connected peers are reported as `left`. */
   close(): void {
     if (this.closed) return;
+    this.sayByeToAll();
     for (const peerId of [...this.links.keys()]) this.dropLink(peerId, 'left');
     this.closed = true;
+  }
+
+  /**
+   * The broker says a peer's connection died. Its media path may still be alive (only its broker
+   * connection broke), so the heartbeat decides: a peer not heard from shortly after is gone.
+   */
+  private confirmVanished(remotePeerId: string): void {
+    const link = this.links.get(remotePeerId);
+    if (!link) return;
+    if (link.state !== 'connected') {
+      this.dropLink(remotePeerId, 'vanished');
+      return;
+    }
+    const willArrivedAt = performance.now();
+    setTimeout(() => {
+      if (this.links.get(remotePeerId) === link && link.lastHeardAt < willArrivedAt) this.dropLink(remotePeerId, 'vanished');
+    }, VANISH_CONFIRM_MS);
   }
 
   /** Ends the link to one peer, reporting it once if it was connected. */
@@ -139,11 +171,13 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
       this.dispatchEvent(new CustomEvent('peer-connected', { detail: { peerId: remotePeerId, name: link.remoteName, stream: link.remoteStream } }));
     });
     link.addEventListener('track', () => this.dispatchEvent(new Event('media-changed')));
+    link.addEventListener('bye', () => this.dropLink(remotePeerId, 'left'));
     link.addEventListener('failed', (event) => {
       if (this.links.get(remotePeerId) !== link) return;
       this.links.delete(remotePeerId);
       if (event.detail.wasConnected) {
-        this.dispatchEvent(new CustomEvent('peer-disconnected', { detail: { peerId: remotePeerId, name: link.remoteName, reason: 'failed' } }));
+        const reason = event.detail.silent ? 'vanished' : 'failed';
+        this.dispatchEvent(new CustomEvent('peer-disconnected', { detail: { peerId: remotePeerId, name: link.remoteName, reason } }));
       } else {
         this.dispatchEvent(new CustomEvent('peer-failed', { detail: { peerId: remotePeerId, name: link.remoteName, message: event.detail.message } }));
       }

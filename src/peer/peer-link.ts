@@ -5,7 +5,8 @@
  * A bounded wait for `connected` ends in an ICE restart, because a rolled-back side sometimes
  * gathers no candidates for its answer and the pair would otherwise stay stuck.
  */
-import type { CandidateSignal, DescriptionSignal, DirectedSignal } from '../signaling/messages.js';
+import { LIMITS, type CandidateSignal, type DescriptionSignal, type DirectedSignal } from '../signaling/messages.js';
+import { ControlChannel } from './control-channel.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 
 export interface PeerLinkOptions {
@@ -21,7 +22,9 @@ export interface PeerLinkOptions {
   send(signal: DirectedSignal): void;
   /** How long to wait for `connected` before an ICE restart. */
   connectTimeoutMs?: number;
-  /** ICE restarts to try before giving up. */
+  /** How long an ICE restart may take before the next one (or giving up). */
+  restartTimeoutMs?: number;
+  /** ICE restarts to try in a row before giving up. */
   maxRestarts?: number;
 }
 
@@ -30,21 +33,27 @@ export type PeerLinkState = 'new' | 'connecting' | 'connected' | 'closed';
 export interface PeerLinkEventMap {
   /** The media connection is live. */
   connected: Event;
-  /** The link gave up (negotiation or ICE failed for good). */
-  failed: CustomEvent<{ message: string; wasConnected: boolean }>;
-  /** A remote track arrived; `remoteStream` holds it. */
+  /**
+   * The link gave up (negotiation or ICE failed for good). `silent`: the peer had stopped
+   * answering altogether (heartbeat and restart offers), i.e. it most likely vanished.
+   */
+  failed: CustomEvent<{ message: string; wasConnected: boolean; silent: boolean }>;
+  /** Remote media changed (a track arrived, or the stream was renewed after a recovery). */
   track: Event;
+  /** The peer said goodbye over the peer-to-peer control channel. */
+  bye: Event;
 }
 
 const MEDIA_KINDS = ['audio', 'video'] as const;
 const CANDIDATE_BATCH_MS = 15;
+const POLITE_RECOVERY_DELAY_MS = 3000;
 
 export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   readonly remotePeerId: string;
   /** Display name of the remote peer, as it last told us. */
   remoteName = '';
   /** Everything the remote peer sends us, as one stream for a `<video>`. */
-  readonly remoteStream = new MediaStream();
+  private stream = new MediaStream();
   state: PeerLinkState = 'new';
 
   private readonly pc: RTCPeerConnection;
@@ -54,6 +63,9 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   private outgoingCandidates: RTCIceCandidateInit[] = [];
   private candidateTimer?: ReturnType<typeof setTimeout>;
   private watchdog?: ReturnType<typeof setTimeout>;
+  private disconnectTimer?: ReturnType<typeof setTimeout>;
+  private politeRecoveryTimer?: ReturnType<typeof setTimeout>;
+  private control?: ControlChannel;
   private restarts = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -66,8 +78,8 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
       if (candidate && candidate.candidate) this.queueCandidate(candidate.toJSON());
     });
     this.pc.addEventListener('track', ({ track }) => {
-      if (!this.remoteStream.getTracks().includes(track)) this.remoteStream.addTrack(track);
-      track.addEventListener('ended', () => this.remoteStream.removeTrack(track), { once: true });
+      if (!this.stream.getTracks().includes(track)) this.stream.addTrack(track);
+      track.addEventListener('ended', () => this.stream.removeTrack(track), { once: true });
       this.dispatchEvent(new Event('track'));
     });
     this.pc.addEventListener('connectionstatechange', () => this.onConnectionState());
@@ -78,10 +90,24 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     return this.pc;
   }
 
+  /**
+   * Everything the remote peer sends us, as one stream for a `<video>`. A new object after the
+   * media path recovers, so that players attach afresh.
+   */
+  get remoteStream(): MediaStream {
+    return this.stream;
+  }
+
+  /** `performance.now()` when the peer was last heard over the control channel (0: never). */
+  get lastHeardAt(): number {
+    return this.control?.lastHeardAt ?? 0;
+  }
+
   /** Starts as the offering side: adds local media (or receive-only transceivers), which triggers an offer. */
   start(): void {
     if (this.state !== 'new') return;
     this.state = 'connecting';
+    this.openControlChannel();
     const { localStream } = this.options;
     for (const kind of MEDIA_KINDS) {
       const track = localStream.getTracks().find((t) => t.kind === kind);
@@ -98,14 +124,31 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     return next.catch((error: unknown) => this.fail(`Negotiation with ${this.remotePeerId} failed: ${describe(error)}`));
   }
 
+  /**
+   * Renegotiates ICE (new credentials, fresh candidates) over signaling, for a network change.
+   * Counts against the restarts allowed before giving up.
+   */
+  restartIce(why = 'the network changed'): void {
+    if (this.state === 'closed' || this.state === 'new') return;
+    this.restartOrFail(why);
+  }
+
+  /** Says goodbye over the peer-to-peer control channel (best effort; signaling says it too). */
+  sayBye(): void {
+    this.control?.sendBye();
+  }
+
   /** Closes the connection. Idempotent; fires nothing. */
   close(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
     clearTimeout(this.watchdog);
     clearTimeout(this.candidateTimer);
+    clearTimeout(this.disconnectTimer);
+    clearTimeout(this.politeRecoveryTimer);
+    this.control?.close();
     this.pc.close();
-    for (const track of this.remoteStream.getTracks()) track.stop();
+    for (const track of this.stream.getTracks()) track.stop();
   }
 
   /** A method rather than a field check, because the state can change while we await. */
@@ -141,6 +184,11 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     if (signal.kind === 'answer' && this.pc.signalingState !== 'have-local-offer') return;
     await this.pc.setRemoteDescription({ type: signal.kind, sdp: signal.sdp });
     if (signal.kind === 'offer') {
+      // The other side is renegotiating (perhaps restarting ICE): no need for our own restart.
+      clearTimeout(this.politeRecoveryTimer);
+      this.politeRecoveryTimer = undefined;
+      // Created only now, so that the answer covers it and it triggers no offer of our own.
+      this.openControlChannel();
       this.attachLocalMedia();
       await this.pc.setLocalDescription();
       const answer = this.pc.localDescription;
@@ -195,9 +243,12 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     // Candidates come in bursts: one message per burst instead of one per candidate.
     this.candidateTimer = setTimeout(() => {
       this.candidateTimer = undefined;
-      const candidates = this.outgoingCandidates.splice(0, this.outgoingCandidates.length);
-      if (this.state === 'closed' || candidates.length === 0) return;
-      this.options.send({ kind: 'candidate', from: this.options.localPeerId, to: this.remotePeerId, candidates });
+      const pending = this.outgoingCandidates.splice(0, this.outgoingCandidates.length);
+      if (this.state === 'closed') return;
+      for (let i = 0; i < pending.length; i += LIMITS.candidatesPerMessage) {
+        const candidates = pending.slice(i, i + LIMITS.candidatesPerMessage);
+        this.options.send({ kind: 'candidate', from: this.options.localPeerId, to: this.remotePeerId, candidates });
+      }
     }, CANDIDATE_BATCH_MS);
   }
 
@@ -206,45 +257,89 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     this.options.send({ kind, from: localPeerId, to: this.remotePeerId, name: localName, sdp });
   }
 
+  private openControlChannel(): void {
+    if (this.control) return;
+    const control = new ControlChannel(this.pc);
+    this.control = control;
+    control.addEventListener('bye', () => this.dispatchEvent(new Event('bye')));
+    control.addEventListener('silent', () => this.recover('the peer stopped answering'));
+    // After an outage of the media path Chromium's <video> can stay frozen on a live track;
+    // handing players a new stream object makes them attach afresh.
+    control.addEventListener('alive', () => {
+      this.stream = new MediaStream(this.stream.getTracks());
+      this.dispatchEvent(new Event('track'));
+    });
+  }
+
   private onConnectionState(): void {
     if (this.state === 'closed') return;
     const connectionState = this.pc.connectionState;
+    clearTimeout(this.disconnectTimer);
     if (connectionState === 'connected') {
       clearTimeout(this.watchdog);
       this.watchdog = undefined;
+      this.restarts = 0;
       if (this.state !== 'connected') {
         this.state = 'connected';
         this.dispatchEvent(new Event('connected'));
       }
+    } else if (connectionState === 'disconnected') {
+      // Often transient (a moment of packet loss): restart only if it lasts.
+      this.disconnectTimer = setTimeout(() => {
+        if (this.pc.connectionState === 'disconnected') this.recover('the connection was interrupted');
+      }, 1500);
     } else if (connectionState === 'failed') {
-      this.restartOrFail('the connection failed');
+      this.recover('the connection failed');
     }
   }
 
-  private armWatchdog(): void {
+  /**
+   * Restarts ICE after a broken media path. Both sides notice at about the same moment, and two
+   * crossing restart offers end in a rollback, after which Chromium may switch to a new RTP stream
+   * that the far side's player never shows. So the impolite side restarts at once and the polite
+   * side only if nothing has come from the other side a while later.
+   */
+  private recover(why: string): void {
+    if (!this.options.polite) {
+      this.restartOrFail(why);
+      return;
+    }
+    if (this.politeRecoveryTimer !== undefined) return;
+    this.politeRecoveryTimer = setTimeout(() => {
+      this.politeRecoveryTimer = undefined;
+      if (this.control?.silent || this.pc.connectionState !== 'connected') this.restartOrFail(why);
+    }, POLITE_RECOVERY_DELAY_MS);
+  }
+
+  private armWatchdog(timeoutMs = this.options.connectTimeoutMs ?? 5000): void {
     clearTimeout(this.watchdog);
     this.watchdog = setTimeout(() => {
       this.watchdog = undefined;
-      if (this.state !== 'closed' && this.pc.connectionState !== 'connected') this.restartOrFail('it did not connect in time');
-    }, this.options.connectTimeoutMs ?? 5000);
+      if (this.state === 'closed' || this.pc.connectionState === 'connected') return;
+      // A silent peer that does not even answer our restart offer is gone, not merely unreachable.
+      if (this.control?.silent && this.pc.signalingState === 'have-local-offer') this.fail(`${this.remotePeerId} stopped answering.`);
+      else this.restartOrFail('it did not connect in time');
+    }, timeoutMs);
   }
 
   private restartOrFail(why: string): void {
-    if (this.restarts >= (this.options.maxRestarts ?? 2)) {
+    if (this.state === 'closed') return;
+    if (this.restarts >= (this.options.maxRestarts ?? 3)) {
       this.fail(`Gave up on ${this.remotePeerId}: ${why}.`);
       return;
     }
     this.restarts++;
     // A restart triggers `negotiationneeded`, so a fresh offer with fresh ICE credentials goes out.
     this.pc.restartIce();
-    this.armWatchdog();
+    this.armWatchdog(this.options.restartTimeoutMs ?? 3000);
   }
 
   private fail(message: string): void {
     if (this.state === 'closed') return;
     const wasConnected = this.state === 'connected';
+    const silent = this.control?.silent ?? false;
     this.close();
-    this.dispatchEvent(new CustomEvent('failed', { detail: { message, wasConnected } }));
+    this.dispatchEvent(new CustomEvent('failed', { detail: { message, wasConnected, silent } }));
   }
 }
 

@@ -65,7 +65,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 class SenderBook {
   private readonly senders = new Map<string, SenderState>();
 
-  check(from: string, seq: number, now: number): DropReason | undefined {
+  check(from: string, seq: number, now: number, replayable: boolean): DropReason | undefined {
     let state = this.senders.get(from);
     if (!state) {
       if (this.senders.size >= MAX_TRACKED_SENDERS) this.senders.delete(this.senders.keys().next().value as string);
@@ -74,7 +74,9 @@ class SenderBook {
     }
     // Replays are refused before the rate budget is spent, so replaying a peer's old messages
     // cannot use up that peer's budget.
-    if (seq > state.highest) {
+    if (replayable) {
+      // Goodbyes skip the window (see decode); they still spend the rate budget.
+    } else if (seq > state.highest) {
       const shift = seq - state.highest;
       state.seen = shift >= REPLAY_WINDOW ? 1n : ((state.seen << BigInt(shift)) | 1n) & ((1n << BigInt(REPLAY_WINDOW)) - 1n);
       state.highest = seq;
@@ -123,8 +125,11 @@ function sealedChannel(keys: RoomKeys, clock: () => number): RoomChannel {
       const signal = parseSignal(message);
       if (!signal) return { drop: 'invalid' };
       const now = clock();
-      if (Math.abs(now - sentAt) > MAX_CLOCK_SKEW_MS) return { drop: 'stale' };
-      const verdict = senders.check(signal.from, seq as number, now);
+      // A goodbye may be old by design: the Last Will is sealed when connecting and published by the
+      // broker much later. Replaying one is harmless, because peer ids are never reused.
+      const isBye = signal.kind === 'bye';
+      if (!isBye && Math.abs(now - sentAt) > MAX_CLOCK_SKEW_MS) return { drop: 'stale' };
+      const verdict = senders.check(signal.from, seq as number, now, isBye);
       return verdict ? { drop: verdict } : { signal };
     },
   };

@@ -30,11 +30,14 @@ export interface HereSignal {
   to: string;
   name: string;
 }
-/** A goodbye, broadcast on presence (no `to`) or sent to one inbox. */
+/**
+ * A goodbye, broadcast on presence. `vanished` marks the MQTT Last Will, which the broker
+ * publishes when the sender's connection dies without a goodbye.
+ */
 export interface ByeSignal {
   kind: 'bye';
   from: string;
-  to?: string;
+  reason?: 'vanished';
 }
 /** An SDP offer or answer, directed to one peer. */
 export interface DescriptionSignal {
@@ -53,7 +56,7 @@ export interface CandidateSignal {
 }
 
 export type Signal = HelloSignal | HereSignal | ByeSignal | DescriptionSignal | CandidateSignal;
-export type DirectedSignal = HereSignal | DescriptionSignal | CandidateSignal | (ByeSignal & { to: string });
+export type DirectedSignal = HereSignal | DescriptionSignal | CandidateSignal;
 
 type Fields = Record<string, unknown>;
 
@@ -96,9 +99,9 @@ export function parseSignal(value: unknown): Signal | undefined {
       if (!hasOnly(value, ['v', 'kind', 'from', 'to', 'name']) || !isPeerId(value.to) || !isText(value.name, LIMITS.nameChars)) return undefined;
       return { kind: 'here', from, to: value.to, name: value.name };
     case 'bye':
-      if (!hasOnly(value, ['v', 'kind', 'from', 'to'])) return undefined;
-      if (value.to === undefined) return { kind: 'bye', from };
-      return isPeerId(value.to) ? { kind: 'bye', from, to: value.to } : undefined;
+      if (!hasOnly(value, ['v', 'kind', 'from', 'reason'])) return undefined;
+      if (value.reason === undefined) return { kind: 'bye', from };
+      return value.reason === 'vanished' ? { kind: 'bye', from, reason: 'vanished' } : undefined;
     case 'offer':
     case 'answer':
       if (!hasOnly(value, ['v', 'kind', 'from', 'to', 'name', 'sdp']) || !isPeerId(value.to)) return undefined;

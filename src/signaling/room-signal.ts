@@ -2,16 +2,25 @@
  * The MQTT side of a visit: one broker connection, the room's presence topic and this peer's
  * inbox. It turns broker payloads into validated signals (through the room channel) and signals
  * into broker payloads, strictly in order, and knows nothing about WebRTC.
+ *
+ * Resilience: the connection carries a sealed Last Will (a `bye` marked `vanished`) so the room
+ * hears of a visitor whose connection dies; lost connections are retried with capped, jittered
+ * backoff, rotating through the configured brokers; every reconnection is reported so the
+ * session can announce itself again.
  */
 import mqtt, { type MqttClient } from 'mqtt';
+import { TypedEventTarget } from '../typed-event-target.js';
 import type { DropReason, RoomChannel } from './channel.js';
 import type { DirectedSignal, Signal } from './messages.js';
-import { TypedEventTarget } from '../typed-event-target.js';
+import type { SignalingStateName } from '../events.js';
+
+/** `connecting`: first attempt; `online`: subscribed; `reconnecting`: lost, retrying; `offline`: closed. */
+export type SignalingState = SignalingStateName;
 
 export interface RoomSignalOptions {
-  /** `ws://` or `wss://` URL of an MQTT broker. */
-  brokerUrl: string;
-  /** The room's sealed channel; may still be deriving its keys while the broker connects. */
+  /** `ws://` or `wss://` URLs of MQTT brokers, in order of preference. */
+  brokerUrls: string[];
+  /** The room's sealed channel; may still be deriving its keys. */
   channel: RoomChannel | Promise<RoomChannel>;
   /** This visit's own peer id. */
   peerId: string;
@@ -24,75 +33,97 @@ export interface RoomSignalEventMap {
   unreachable: CustomEvent<{ message: string }>;
   /** A message sealed with another password arrived on the room's presence topic. */
   'foreign-key': Event;
+  /** The signaling state changed; see `state`. */
+  state: Event;
+  /** Subscribed again after a lost connection. */
+  reconnected: Event;
 }
 
 /** Payloads waiting to be opened; beyond this a flood is shed before any decryption work. */
 const MAX_PENDING_PAYLOADS = 256;
-
-const CONNECT_TIMEOUT_MS = 8000;
+const CONNECT_TIMEOUT_MS = 5000;
+const FIRST_RETRY_MS = 500;
+const MAX_RETRY_MS = 10_000;
 
 export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
   /** Payloads dropped, by reason (invalid, replayed, forged, flooding…). */
   readonly drops: Partial<Record<DropReason, number>> = {};
+  state: SignalingState = 'offline';
 
   private client?: MqttClient;
+  private channel?: RoomChannel;
   private sendQueue: Promise<unknown> = Promise.resolve();
   private receiveQueue: Promise<unknown> = Promise.resolve();
   private byePayload?: Uint8Array;
-  private channel?: RoomChannel;
   private pendingPayloads = 0;
-  private outage = false;
+  private brokerIndex = 0;
+  private failedAttempts = 0;
+  private everSubscribed = false;
+  private outageReported = false;
   private closed = false;
 
   constructor(private readonly options: RoomSignalOptions) {
     super();
   }
 
+  /** The broker in use (or being tried). */
+  get brokerUrl(): string {
+    return this.options.brokerUrls[this.brokerIndex];
+  }
+
+  /** Payloads dropped in all. */
+  get dropped(): number {
+    return Object.values(this.drops).reduce((sum, n) => sum + (n ?? 0), 0);
+  }
+
   /**
    * Connects, subscribes to presence and inbox and resolves once both subscriptions are active, so
    * an announcement sent afterwards can never be answered before we listen. Resolves `false` if
-   * aborted. Retries in the background while the broker is unreachable.
+   * aborted. Retries in the background while no broker is reachable.
    */
   async connect(abort: AbortSignal): Promise<boolean> {
-    const { brokerUrl, peerId } = this.options;
-    const client = mqtt.connect(brokerUrl, {
+    const channel = await this.options.channel;
+    if (abort.aborted || this.closed) return false;
+    this.channel = channel;
+    const { presence, inbox } = channel.topics;
+    const peerId = this.options.peerId;
+    // The will is fixed for the life of the connection, so it is sealed now.
+    const will = await channel.encode(presence, { kind: 'bye', from: peerId, reason: 'vanished' });
+    if (abort.aborted || this.closed) return false;
+    this.setState('connecting');
+    const client = mqtt.connect(this.brokerUrl, {
       protocolVersion: 4,
       clean: true,
-      keepalive: 30,
-      reconnectPeriod: 1000,
+      keepalive: 20,
+      reconnectPeriod: FIRST_RETRY_MS,
       connectTimeout: CONNECT_TIMEOUT_MS,
       clientId: `vc_${peerId}`,
-      resubscribe: true,
+      resubscribe: false,
+      will: { topic: presence, payload: will as Buffer, qos: 1, retain: false },
+      // Consulted on every (re)connection: this is how we fail over to the next broker.
+      transformWsUrl: () => this.brokerUrl,
     });
     this.client = client;
     client.on('message', (topic, payload) => this.receive(topic, payload));
-    client.on('connect', () => {
-      this.outage = false;
-    });
-    const reportOutage = (message: string) => {
-      if (this.outage || this.closed) return;
-      this.outage = true;
-      this.dispatchEvent(new CustomEvent('unreachable', { detail: { message } }));
-    };
-    client.on('error', (error) => reportOutage(`Cannot reach the signaling broker ${brokerUrl}: ${error.message}`));
-    client.on('offline', () => reportOutage(`Lost the signaling broker ${brokerUrl}; retrying.`));
+    client.on('error', (error) => this.reportOutage(`Cannot reach the signaling broker ${this.brokerUrl}: ${error.message}`));
+    client.on('close', () => this.onConnectionLost());
 
-    const brokerConnected = new Promise<boolean>((resolve) => {
-      if (abort.aborted) return resolve(false);
-      abort.addEventListener('abort', () => resolve(false), { once: true });
-      client.once('connect', () => resolve(true));
-    });
-    // Key derivation runs while the broker connection is being made.
-    const [channel, connected] = await Promise.all([this.options.channel, brokerConnected]);
-    if (!connected) return false;
-    this.channel = channel;
-    this.prepareBye();
-    const { presence, inbox } = channel.topics;
     return new Promise<boolean>((resolve) => {
       abort.addEventListener('abort', () => resolve(false), { once: true });
-      client.subscribe([presence, inbox(peerId)], { qos: 1 }, (error) => {
-        if (error) reportOutage(`The broker refused our subscription: ${error.message}`);
-        resolve(!error && !abort.aborted);
+      client.on('connect', () => {
+        client.subscribe([presence, inbox(peerId)], { qos: 1 }, (error) => {
+          if (error || this.closed) {
+            if (error) this.reportOutage(`The broker refused our subscription: ${error.message}`);
+            return;
+          }
+          this.failedAttempts = 0;
+          this.outageReported = false;
+          this.prepareBye();
+          this.setState('online');
+          if (this.everSubscribed) this.dispatchEvent(new Event('reconnected'));
+          this.everSubscribed = true;
+          resolve(true);
+        });
       });
     });
   }
@@ -108,7 +139,7 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
   }
 
   /**
-   * Says goodbye synchronously, for `pagehide`, where there is no time for asynchronous encoding.
+   * Says goodbye synchronously, for `pagehide`, where there is no time for asynchronous sealing.
    * The payload is sealed ahead of time, after every send, so its sequence number is the newest.
    */
   sayByeNow(): void {
@@ -117,19 +148,15 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
     }
   }
 
-  /** Payloads dropped in all. */
-  get dropped(): number {
-    return Object.values(this.drops).reduce((sum, n) => sum + (n ?? 0), 0);
-  }
-
-  /** Says goodbye, flushes what is queued and ends the broker connection. */
+  /** Says goodbye, flushes what is queued and ends the broker connection (the will is not sent). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     const client = this.client;
+    this.setState('offline');
     if (!client) return;
     if (client.connected) {
-      await this.sendQueue;
+      await Promise.race([this.sendQueue, new Promise((resolve) => setTimeout(resolve, 500))]);
       this.sayByeNow();
     }
     await new Promise<void>((resolve) => {
@@ -140,6 +167,31 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
       });
     });
     client.removeAllListeners();
+  }
+
+  private setState(state: SignalingState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.dispatchEvent(new Event('state'));
+  }
+
+  private reportOutage(message: string): void {
+    if (this.outageReported || this.closed) return;
+    this.outageReported = true;
+    this.dispatchEvent(new CustomEvent('unreachable', { detail: { message } }));
+  }
+
+  /** Schedules the next attempt: the next broker in the list, after a capped, jittered backoff. */
+  private onConnectionLost(): void {
+    const client = this.client;
+    if (this.closed || !client) return;
+    this.failedAttempts++;
+    if (this.state !== 'connecting') this.setState('reconnecting');
+    if (this.options.brokerUrls.length > 1) this.brokerIndex = (this.brokerIndex + 1) % this.options.brokerUrls.length;
+    const ceiling = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.min(this.failedAttempts - 1, 10));
+    // Full jitter: visitors who lost the same broker do not all come back in the same instant.
+    client.options.reconnectPeriod = Math.max(FIRST_RETRY_MS / 2, Math.round(Math.random() * ceiling));
+    if (this.failedAttempts >= this.options.brokerUrls.length) this.reportOutage(`Lost the signaling broker; retrying.`);
   }
 
   private prepareBye(): void {
@@ -197,9 +249,8 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
   }
 
   private isAddressedToUs(channel: RoomChannel, topic: string, signal: Signal): boolean {
-    const { peerId } = this.options;
-    if (topic === channel.topics.presence) return signal.kind === 'hello' || (signal.kind === 'bye' && !signal.to);
-    if (topic === channel.topics.inbox(peerId)) return 'to' in signal && signal.to === peerId;
+    if (topic === channel.topics.presence) return signal.kind === 'hello' || signal.kind === 'bye';
+    if (topic === channel.topics.inbox(this.options.peerId)) return 'to' in signal && signal.to === this.options.peerId;
     return false;
   }
 }

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { DEFAULT_BROKER, DEFAULT_ICE_SERVERS, parseBrokerUrl, parseIceServers } from '../../src/config.js';
+import { DEFAULT_BROKER, DEFAULT_ICE_SERVERS, parseBrokerUrls, parseIceServers } from '../../src/config.js';
 
 describe('attribute parsing', () => {
   it('uses the default STUN server when ice-servers is absent', () => {
@@ -24,12 +24,12 @@ describe('attribute parsing', () => {
     }
   });
 
-  it('accepts ws:// and wss:// brokers and refuses anything else', () => {
-    expect(parseBrokerUrl('')).to.deep.equal({ value: DEFAULT_BROKER });
-    expect(parseBrokerUrl('ws://127.0.0.1:9001').value).to.equal('ws://127.0.0.1:9001');
-    expect(parseBrokerUrl('wss://mqtt.example.org/mqtt').value).to.equal('wss://mqtt.example.org/mqtt');
-    for (const bad of ['http://x', 'mqtt://x:1883', 'not a url']) {
-      const parsed = parseBrokerUrl(bad);
+  it('accepts a list of ws:// and wss:// brokers and refuses anything else', () => {
+    expect(parseBrokerUrls('')).to.deep.equal({ value: [DEFAULT_BROKER] });
+    expect(parseBrokerUrls('ws://127.0.0.1:9001').value).to.deep.equal(['ws://127.0.0.1:9001']);
+    expect(parseBrokerUrls(' wss://a.example.org/mqtt \n ws://127.0.0.1:9001 ').value).to.deep.equal(['wss://a.example.org/mqtt', 'ws://127.0.0.1:9001']);
+    for (const bad of ['http://x', 'mqtt://x:1883', 'not a url', 'ws://ok.example.org http://bad']) {
+      const parsed = parseBrokerUrls(bad);
       expect(parsed.value).to.equal(undefined);
       expect(parsed.error).to.contain('broker');
     }

@@ -10,7 +10,7 @@ describe('signal schema', () => {
       { kind: 'hello', from: A, name: 'Ada' },
       { kind: 'here', from: A, to: B, name: 'Ada' },
       { kind: 'bye', from: A },
-      { kind: 'bye', from: A, to: B },
+      { kind: 'bye', from: A, reason: 'vanished' },
       { kind: 'offer', from: A, to: B, name: 'Ada', sdp: 'v=0\r\n' },
       { kind: 'answer', from: A, to: B, name: 'Ada', sdp: 'v=0\r\n' },
       { kind: 'candidate', from: A, to: B, candidates: [{ candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 }] },
@@ -25,6 +25,8 @@ describe('signal schema', () => {
     expect(parseSignal({ v: 1, kind: 'hello', from: 'a/b+c#dddddd', name: 'x' })).to.equal(undefined);
     expect(parseSignal({ v: 1, kind: 'hello', from: A, name: 'x', extra: 1 })).to.equal(undefined);
     expect(parseSignal({ v: 1, kind: 'offer', from: A, to: B, name: 'x', sdp: '' })).to.equal(undefined);
+    expect(parseSignal({ v: 1, kind: 'bye', from: A, reason: 'bored' })).to.equal(undefined);
+    expect(parseSignal({ v: 1, kind: 'bye', from: A, to: B })).to.equal(undefined);
     expect(parseSignal({ v: 1, kind: 'offer', from: A, name: 'x', sdp: 'v=0' })).to.equal(undefined);
     expect(parseSignal(null)).to.equal(undefined);
     expect(parseSignal([1, 2])).to.equal(undefined);

@@ -53,7 +53,7 @@ describe('PeerLink perfect negotiation', () => {
   it('gives up after its restarts and reports failure once', async () => {
     const stranded = new PeerLink({
       localPeerId: 'aaaaaaaaaaaa', remotePeerId: 'cccccccccccc', localName: 'x', polite: false,
-      rtcConfiguration: { iceServers: [] }, localStream: stream, send: () => undefined, connectTimeoutMs: 200, maxRestarts: 1,
+      rtcConfiguration: { iceServers: [] }, localStream: stream, send: () => undefined, connectTimeoutMs: 200, restartTimeoutMs: 200, maxRestarts: 1,
     });
     const failures: string[] = [];
     stranded.addEventListener('failed', (e) => failures.push(e.detail.message));

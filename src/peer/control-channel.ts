@@ -1,0 +1,76 @@
+/**
+ * A small data channel beside the media of every pair: a heartbeat that tells a live peer from a
+ * vanished one without the broker, and a goodbye that arrives even while the broker is down.
+ * It is negotiated out of band (same id on both sides), so it costs no extra signaling.
+ */
+import { TypedEventTarget } from '../typed-event-target.js';
+
+export const HEARTBEAT_INTERVAL_MS = 250;
+/** No heartbeat for this long and the pair is treated as broken (ICE restart, then give up). */
+export const SILENCE_MS = 2500;
+const CONTROL_CHANNEL_ID = 0;
+
+export interface ControlChannelEventMap {
+  /** The peer has not been heard for `SILENCE_MS`. */
+  silent: Event;
+  /** The peer is heard again after being silent. */
+  alive: Event;
+  /** The peer said goodbye over the channel. */
+  bye: Event;
+}
+
+export class ControlChannel extends TypedEventTarget<ControlChannelEventMap> {
+  /** `performance.now()` when the peer was last heard, or 0 before the channel opened. */
+  lastHeardAt = 0;
+  /** Whether the peer is currently considered silent. */
+  silent = false;
+  private readonly channel: RTCDataChannel;
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(pc: RTCPeerConnection) {
+    super();
+    this.channel = pc.createDataChannel('control', { negotiated: true, id: CONTROL_CHANNEL_ID });
+    this.channel.addEventListener('open', () => this.heard());
+    this.channel.addEventListener('message', ({ data }) => {
+      this.heard();
+      if (data === 'bye') this.dispatchEvent(new Event('bye'));
+    });
+    this.timer = setInterval(() => this.tick(), HEARTBEAT_INTERVAL_MS);
+  }
+
+  /** Says goodbye to the peer directly (best effort). */
+  sendBye(): void {
+    this.send('bye');
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.channel.close();
+  }
+
+  private send(message: string): void {
+    if (this.channel.readyState !== 'open') return;
+    try {
+      this.channel.send(message);
+    } catch {
+      // The channel closed between the check and the send; the next tick will notice.
+    }
+  }
+
+  private heard(): void {
+    this.lastHeardAt = performance.now();
+    if (this.silent) {
+      this.silent = false;
+      this.dispatchEvent(new Event('alive'));
+    }
+  }
+
+  private tick(): void {
+    this.send('ping');
+    if (this.lastHeardAt === 0 || this.silent) return;
+    if (performance.now() - this.lastHeardAt > SILENCE_MS) {
+      this.silent = true;
+      this.dispatchEvent(new Event('silent'));
+    }
+  }
+}

@@ -1,0 +1,202 @@
+// Calls that survive: killed visitors are noticed, broker outages do not drop calls, bridged
+// brokers meet, a broken media path recovers by ICE restart. Real mosquitto, real Chromium.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import mqtt from 'mqtt';
+import { chromium } from 'playwright-core';
+import { startMosquitto } from '../../scripts/brokers.mjs';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
+import { expectDecoding, launchChromium, openVisitor, startStaticServer, waitUntil } from './support.mjs';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const room = (label) => `${label}-${Math.random().toString(36).slice(2, 8)}`;
+const events = (page, type) => page.evaluate((t) => window.visit.events.filter((e) => e.type === t), type);
+
+describe('calls that survive', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    [server, browser] = await Promise.all([startStaticServer(), launchChromium()]);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('notices a visitor whose browser process was killed, as vanished, within 2 s', async () => {
+    const broker = await startMosquitto();
+    const doomedServer = await chromium.launchServer({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
+    try {
+      const doomed = await chromium.connect(doomedServer.wsEndpoint());
+      const name = room('kill');
+      const ada = await openVisitor(browser, server.origin, { room: name, broker: broker.url, name: 'Ada' });
+      const bob = await openVisitor(doomed, server.origin, { room: name, broker: broker.url, name: 'Bob' });
+      await Promise.all([expectDecoding(ada.page), expectDecoding(bob.page)]);
+      const killedAt = Date.now();
+      doomedServer.process().kill('SIGKILL');
+      await waitUntil(ada.page, () => window.visit.events.some((e) => e.type === 'disconnected'), 10000);
+      const [gone] = await events(ada.page, 'disconnected');
+      const detectionMs = gone.at - killedAt;
+      console.log(`killed visitor noticed after ${detectionMs.toFixed(0)} ms (reason: ${gone.detail.reason})`);
+      assert.equal(gone.detail.reason, 'vanished');
+      assert.ok(detectionMs < 2000, `took ${detectionMs} ms`);
+      await ada.context.close();
+    } finally {
+      await doomedServer.close().catch(() => undefined);
+      await broker.stop();
+    }
+  });
+
+  it('tells the others "left" within 1 s when a visitor navigates away or closes the tab', async () => {
+    const broker = await startMosquitto();
+    try {
+      for (const how of ['navigate', 'close']) {
+        const name = room(how);
+        const ada = await openVisitor(browser, server.origin, { room: name, broker: broker.url, name: 'Ada' });
+        const bob = await openVisitor(browser, server.origin, { room: name, broker: broker.url, name: 'Bob' });
+        await Promise.all([expectDecoding(ada.page), expectDecoding(bob.page)]);
+        const goneAt = Date.now();
+        if (how === 'navigate') await bob.page.goto('about:blank');
+        else await bob.page.close({ runBeforeUnload: true });
+        await waitUntil(ada.page, () => window.visit.events.some((e) => e.type === 'disconnected'), 5000);
+        const [gone] = await events(ada.page, 'disconnected');
+        const ms = gone.at - goneAt;
+        console.log(`${how}: the other side saw "${gone.detail.reason}" after ${ms.toFixed(0)} ms`);
+        assert.equal(gone.detail.reason, 'left');
+        assert.ok(ms < 1000, `took ${ms} ms`);
+        await Promise.all([ada.context.close(), bob.context.close()]);
+      }
+    } finally {
+      await broker.stop();
+    }
+  });
+
+  it('keeps media flowing through a broker crash, then lets a newcomer meet everyone once', async () => {
+    let broker = await startMosquitto();
+    const { wsPort, tcpPort } = broker;
+    try {
+      const name = room('outage');
+      const ada = await openVisitor(browser, server.origin, { room: name, broker: broker.url, name: 'Ada' });
+      const bob = await openVisitor(browser, server.origin, { room: name, broker: broker.url, name: 'Bob' });
+      await Promise.all([expectDecoding(ada.page), expectDecoding(bob.page)]);
+
+      await broker.stop('SIGKILL');
+      await waitUntil(ada.page, () => document.querySelector('video-chat').signalingState === 'reconnecting', 10000);
+      const framesBefore = await Promise.all([ada, bob].map(({ page }) => page.evaluate(() => window.remoteFrames()[0])));
+      await sleep(5000);
+      const framesAfter = await Promise.all([ada, bob].map(({ page }) => page.evaluate(() => window.remoteFrames()[0])));
+      const decoded = framesAfter.map((n, i) => n - framesBefore[i]);
+      console.log(`frames decoded during 5 s without a broker: Ada ${decoded[0]}, Bob ${decoded[1]}`);
+      for (const n of decoded) assert.ok(n > 50, `only ${n} frames in 5 s`);
+
+      broker = await startMosquitto({ wsPort, tcpPort });
+      const cy = await openVisitor(browser, server.origin, { room: name, broker: broker.url, name: 'Cy' });
+      for (const { page } of [ada, bob, cy]) {
+        await waitUntil(page, () => window.remoteFrames().length === 2 && window.remoteFrames().every((n) => n > 0), 30000);
+      }
+      for (const { page } of [ada, bob, cy]) {
+        const connected = await events(page, 'connected');
+        const names = connected.map((e) => e.detail.name).sort();
+        assert.equal(new Set(names).size, names.length, `duplicated peers: ${names}`);
+        assert.equal(names.length, 2);
+        assert.deepEqual(await events(page, 'disconnected'), []);
+        assert.equal(await page.evaluate(() => document.querySelector('video-chat').signalingState), 'online');
+      }
+      await Promise.all([ada, bob, cy].map(({ context }) => context.close()));
+    } finally {
+      await broker.stop();
+    }
+  });
+
+  it('lets two visitors on two bridged mosquitto brokers meet', async () => {
+    const hub = await startMosquitto();
+    const edge = await startMosquitto({
+      extraConfig: ['connection to-hub', `address 127.0.0.1:${hub.tcpPort}`, 'topic video-chat-element/# both 1', 'cleansession true', 'restart_timeout 1'].join('\n'),
+    });
+    try {
+      await waitForBridge(hub, edge);
+      const name = room('bridge');
+      const ada = await openVisitor(browser, server.origin, { room: name, broker: hub.url, name: 'Ada' });
+      const bob = await openVisitor(browser, server.origin, { room: name, broker: edge.url, name: 'Bob' });
+      await Promise.all([expectDecoding(ada.page), expectDecoding(bob.page)]);
+      await Promise.all([ada.context.close(), bob.context.close()]);
+    } finally {
+      await edge.stop();
+      await hub.stop();
+    }
+  });
+
+  it('fails over to the next broker in the list when the first dies', async () => {
+    const first = await startMosquitto();
+    const second = await startMosquitto();
+    try {
+      const brokers = `${first.url} ${second.url}`;
+      const name = room('failover');
+      const ada = await openVisitor(browser, server.origin, { room: name, broker: brokers, name: 'Ada' });
+      await expectNoDecodingYet(ada.page);
+      await first.stop('SIGKILL');
+      await waitUntil(ada.page, () => document.querySelector('video-chat').signalingState === 'online'
+        && window.visit.events.filter((e) => e.type === 'signaling-state').length >= 3, 20000);
+      const bob = await openVisitor(browser, server.origin, { room: name, broker: second.url, name: 'Bob' });
+      await Promise.all([expectDecoding(ada.page, 10, 20000), expectDecoding(bob.page, 10, 20000)]);
+      await Promise.all([ada.context.close(), bob.context.close()]);
+    } finally {
+      await first.stop();
+      await second.stop();
+    }
+  });
+
+  it('recovers from a broken media path by ICE restart', async () => {
+    const broker = await startMosquitto();
+    try {
+      const name = room('ice');
+      const ada = await openVisitor(browser, server.origin, { room: name, broker: broker.url, name: 'Ada' });
+      const bob = await openVisitor(browser, server.origin, { room: name, broker: broker.url, name: 'Bob' });
+      await Promise.all([expectDecoding(ada.page), expectDecoding(bob.page)]);
+      const ufragBefore = await remoteUfrag(ada.page);
+      // WebRTC media is UDP and signaling is TCP: dropping UDP on loopback breaks only the media path.
+      execFileSync('iptables', ['-I', 'INPUT', '-p', 'udp', '-j', 'DROP']);
+      try {
+        await sleep(4000);
+      } finally {
+        execFileSync('iptables', ['-D', 'INPUT', '-p', 'udp', '-j', 'DROP']);
+      }
+      await Promise.all([expectDecoding(ada.page, 30, 20000), expectDecoding(bob.page, 30, 20000)]);
+      const ufragAfter = await remoteUfrag(ada.page);
+      assert.notEqual(ufragAfter, ufragBefore, 'ICE credentials should have changed (a restart happened)');
+      for (const { page } of [ada, bob]) assert.deepEqual(await events(page, 'disconnected'), []);
+      await Promise.all([ada.context.close(), bob.context.close()]);
+    } finally {
+      await broker.stop();
+    }
+  });
+});
+
+/** The ICE username fragment the remote side currently uses, read from the page's peer connection. */
+function remoteUfrag(page) {
+  return page.evaluate(() => window.peerConnections.at(-1).remoteDescription.sdp.match(/a=ice-ufrag:(\S+)/)[1]);
+}
+
+async function expectNoDecodingYet(page) {
+  await waitUntil(page, () => document.querySelector('video-chat').state === 'joined');
+  assert.deepEqual(await page.evaluate(() => window.remoteFrames()), []);
+}
+
+/** Publishes on the edge broker until the hub hears it: the bridge is up. */
+async function waitForBridge(hub, edge) {
+  const listener = await mqtt.connectAsync(hub.url, { protocolVersion: 4 });
+  const talker = await mqtt.connectAsync(edge.url, { protocolVersion: 4 });
+  let heard = false;
+  listener.on('message', () => (heard = true));
+  await listener.subscribeAsync('video-chat-element/bridge-probe');
+  const deadline = Date.now() + 15000;
+  while (!heard && Date.now() < deadline) {
+    await talker.publishAsync('video-chat-element/bridge-probe', 'ping');
+    await sleep(200);
+  }
+  await Promise.all([listener.endAsync(), talker.endAsync()]);
+  assert.ok(heard, 'the mosquitto bridge did not come up');
+}
