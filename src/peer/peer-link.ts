@@ -47,6 +47,7 @@ export interface PeerLinkEventMap {
 const MEDIA_KINDS = ['audio', 'video'] as const;
 const CANDIDATE_BATCH_MS = 15;
 const POLITE_RECOVERY_DELAY_MS = 3000;
+const FIRST_CANDIDATE_WAIT_MS = 40;
 
 export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   readonly remotePeerId: string;
@@ -161,8 +162,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     try {
       this.makingOffer = true;
       await this.pc.setLocalDescription();
-      const description = this.pc.localDescription;
-      if (description && description.type === 'offer' && !this.isClosed()) this.sendDescription('offer', description.sdp);
+      if (this.pc.localDescription?.type === 'offer') await this.sendLocalDescription('offer');
     } catch (error) {
       this.fail(`Could not create an offer for ${this.remotePeerId}: ${describe(error)}`);
     } finally {
@@ -191,8 +191,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
       this.openControlChannel();
       this.attachLocalMedia();
       await this.pc.setLocalDescription();
-      const answer = this.pc.localDescription;
-      if (answer && !this.isClosed()) this.sendDescription('answer', answer.sdp);
+      await this.sendLocalDescription('answer');
     }
     const queued = this.pendingRemoteCandidates;
     this.pendingRemoteCandidates = [];
@@ -252,9 +251,35 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     }, CANDIDATE_BATCH_MS);
   }
 
-  private sendDescription(kind: 'offer' | 'answer', sdp: string): void {
+  /**
+   * Sends our offer or answer with the first candidates already in it: waiting the few
+   * milliseconds host candidates take spares the far side a round of trickling, and the broker
+   * a message. Later candidates (relay, TCP) still trickle.
+   */
+  private async sendLocalDescription(kind: 'offer' | 'answer'): Promise<void> {
+    if (this.outgoingCandidates.length === 0 && this.pc.iceGatheringState !== 'complete') {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.pc.removeEventListener('icecandidate', done);
+          resolve();
+        };
+        const timer = setTimeout(done, FIRST_CANDIDATE_WAIT_MS);
+        this.pc.addEventListener('icecandidate', done);
+      });
+      // Let the rest of the same burst arrive.
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    // An answer is current once applied; an offer stays pending until answered. (While we waited,
+    // a renegotiation may have begun: the answer must still go out.)
+    const description = kind === 'answer' ? this.pc.currentLocalDescription : this.pc.pendingLocalDescription;
+    if (this.isClosed() || description?.type !== kind) return;
+    // Every candidate announced so far is in the description: none of them needs trickling.
+    this.outgoingCandidates.length = 0;
+    clearTimeout(this.candidateTimer);
+    this.candidateTimer = undefined;
     const { localPeerId, localName } = this.options;
-    this.options.send({ kind, from: localPeerId, to: this.remotePeerId, name: localName, sdp });
+    this.options.send({ kind, from: localPeerId, to: this.remotePeerId, name: localName, sdp: description.sdp });
   }
 
   private openControlChannel(): void {
@@ -315,7 +340,12 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     clearTimeout(this.watchdog);
     this.watchdog = setTimeout(() => {
       this.watchdog = undefined;
-      if (this.state === 'closed' || this.pc.connectionState === 'connected') return;
+      if (this.state === 'closed') return;
+      if (this.pc.connectionState === 'connected') {
+        // A restart on a connection that never dropped (a network change) succeeded quietly.
+        this.restarts = 0;
+        return;
+      }
       // A silent peer that does not even answer our restart offer is gone, not merely unreachable.
       if (this.control?.silent && this.pc.signalingState === 'have-local-offer') this.fail(`${this.remotePeerId} stopped answering.`);
       else this.restartOrFail('it did not connect in time');

@@ -4,6 +4,7 @@
  * sender rate and schema before anything else sees it.
  */
 import { LIMITS, parseSignal, toWire, type Signal } from './messages.js';
+import { pack, unpack } from './compression.js';
 import { deriveRoomKeys, open, seal, type RoomKeys } from './room-crypto.js';
 
 export const TOPIC_PREFIX = 'video-chat-element/v1';
@@ -46,6 +47,8 @@ export function roomTopics(topicId: string): RoomTopics {
 /** How far a sender's clock may be from ours; wide, because visitors' clocks are not synchronised. */
 export const MAX_CLOCK_SKEW_MS = 10 * 60 * 1000;
 const REPLAY_WINDOW = 64;
+/** What a payload may inflate to: an SDP offer with many candidates fits with room to spare. */
+const MAX_PLAINTEXT_BYTES = 128 * 1024;
 const SENDER_BURST = 40;
 const SENDER_RATE_PER_SECOND = 20;
 const MAX_TRACKED_SENDERS = 256;
@@ -105,17 +108,19 @@ function sealedChannel(keys: RoomKeys, clock: () => number): RoomChannel {
   const senders = new SenderBook();
   return {
     topics: roomTopics(keys.topicId),
-    encode(topic, signal) {
+    async encode(topic, signal) {
       const envelope = { s: ++sequence, t: clock(), m: toWire(signal) };
-      return seal(keys, topic, encoder.encode(JSON.stringify(envelope)));
+      return seal(keys, topic, await pack(encoder.encode(JSON.stringify(envelope))));
     },
     async decode(topic, payload) {
       if (payload.byteLength > LIMITS.payloadBytes) return { drop: 'oversize' };
       const opened = await open(keys, topic, payload);
       if ('failure' in opened) return { drop: opened.failure };
+      const plaintext = await unpack(opened.plaintext, MAX_PLAINTEXT_BYTES);
+      if (!plaintext) return { drop: 'invalid' };
       let envelope: unknown;
       try {
-        envelope = JSON.parse(decoder.decode(opened.plaintext));
+        envelope = JSON.parse(decoder.decode(plaintext));
       } catch {
         return { drop: 'invalid' };
       }

@@ -118,6 +118,8 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
           }
           this.failedAttempts = 0;
           this.outageReported = false;
+          // MQTT.js schedules a retry with the period set before the loss: start the next outage afresh.
+          client.options.reconnectPeriod = FIRST_RETRY_MS;
           this.prepareBye();
           this.setState('online');
           if (this.everSubscribed) this.dispatchEvent(new Event('reconnected'));
@@ -140,7 +142,7 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
 
   /**
    * Says goodbye synchronously, for `pagehide`, where there is no time for asynchronous sealing.
-   * The payload is sealed ahead of time, after every send, so its sequence number is the newest.
+   * The payload is sealed ahead of time (and again after every send).
    */
   sayByeNow(): void {
     if (this.client?.connected && this.byePayload && this.channel) {

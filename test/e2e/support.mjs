@@ -1,34 +1,12 @@
 // Helpers for end-to-end tests: a static server for the built bundle and the test page, and
 // Debian's Chromium driven by playwright-core (never a downloaded browser).
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
-
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json', '.css': 'text/css', '.png': 'image/png' };
-const ROUTES = { '/dist/': 'dist/', '/': 'test/e2e/' };
+import { startStaticServer as startPages } from '../../scripts/static-server.mjs';
 
 /** Serves dist/ and the end-to-end pages on 127.0.0.1. */
-export async function startStaticServer() {
-  const server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
-    const prefix = Object.keys(ROUTES).find((p) => path.startsWith(p));
-    const file = normalize(join(ROOT, ROUTES[prefix], path.slice(prefix.length)));
-    if (!file.startsWith(ROOT) || !existsSync(file) || !statSync(file).isFile()) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(response);
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    origin: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
+export function startStaticServer() {
+  return startPages({ '/dist/': 'dist/', '/': 'test/e2e/' });
 }
 
 export function launchChromium() {

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { MAX_CLOCK_SKEW_MS, openRoomChannel, roomTopics, TOPIC_PREFIX, type RoomChannel } from '../../src/signaling/channel.js';
 import type { Signal } from '../../src/signaling/messages.js';
+import { pack, unpack } from '../../src/signaling/compression.js';
 import { deriveRoomKeys, open, seal } from '../../src/signaling/room-crypto.js';
 
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -109,8 +110,31 @@ describe('room channel checks', () => {
     const shapes = ['not json', '[]', '{"s":1,"t":1700000000000}', `{"s":-1,"t":1700000000000,"m":{"v":1,"kind":"hello","from":"${A}","name":"x"}}`,
       `{"s":1,"t":1700000000000,"m":{"v":1,"kind":"hello","from":"${A}","name":"x","__proto__":{"polluted":1}}}`];
     for (const shape of shapes) {
-      expect(await receiver.decode(topic, await seal(keys, topic, new TextEncoder().encode(shape))), shape).to.deep.equal({ drop: 'invalid' });
+      expect(await receiver.decode(topic, await seal(keys, topic, await pack(new TextEncoder().encode(shape)))), shape).to.deep.equal({ drop: 'invalid' });
+      expect(await receiver.decode(topic, await seal(keys, topic, new TextEncoder().encode(shape))), `${shape} unpacked`).to.deep.equal({ drop: 'invalid' });
     }
     expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
+  });
+});
+
+describe('payload compression', () => {
+  const text = (n: number) => new TextEncoder().encode('a=candidate:1 1 udp 2122260223 192.0.2.1 54321 typ host\r\n'.repeat(n));
+
+  it('deflates large payloads, stores small ones, and round-trips both', async () => {
+    for (const data of [text(1).subarray(0, 40), text(100)]) {
+      const packed = await pack(data);
+      expect(await unpack(packed, 1 << 20)).to.deep.equal(data);
+    }
+    expect((await pack(text(100))).byteLength).to.be.below(text(100).byteLength / 5);
+    expect((await pack(text(1).subarray(0, 40)))[0]).to.equal(0);
+  });
+
+  it('refuses a payload that inflates past the limit, unknown flags and corrupt data', async () => {
+    const bomb = await pack(new Uint8Array(4 * 1024 * 1024));
+    expect(bomb.byteLength).to.be.below(10 * 1024);
+    expect(await unpack(bomb, 128 * 1024)).to.equal(undefined);
+    expect(await unpack(new Uint8Array([7, 1, 2]), 1024)).to.equal(undefined);
+    expect(await unpack(new Uint8Array([1, 0xff, 0xff, 0xff]), 1024)).to.equal(undefined);
+    expect(await unpack(new Uint8Array(0), 1024)).to.equal(undefined);
   });
 });

@@ -1,0 +1,274 @@
+// `npm run bench`: our <video-chat> against Trystero's MQTT strategy, side by side in one run, on
+// the same machine, the same Debian Chromium and the same local mosquitto. Loopback only: the
+// browser side runs in a network namespace that has nothing but `lo`.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import mqtt from 'mqtt';
+import { chromium } from 'playwright-core';
+import { rollup } from 'rollup';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import { startMosquitto } from '../scripts/brokers.mjs';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
+import { startStaticServer } from '../scripts/static-server.mjs';
+import { bundleSizes } from '../scripts/bundle-size.mjs';
+import { renderRatioChart } from './chart.mjs';
+
+const TRIALS = Number(process.env.BENCH_TRIALS ?? 10);
+const IDLE_WINDOW_MS = Number(process.env.BENCH_IDLE_MS ?? 90_000);
+const DEADLINE = Date.now() + 9.5 * 60_000;
+const SYSTEMS = ['ours', 'trystero'];
+/** Parts to run (comma-separated), for working on one figure: pairs, idle, kill, crowd. */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'pairs,idle,kill,crowd').split(','));
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+if (!process.env.VC_IN_NAMESPACE) {
+  const build = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+  const asRoot = process.getuid?.() === 0;
+  const { status } = spawnSync('unshare', [asRoot ? '-n' : '-rn', 'sh', '-c', `ip link set lo up && VC_IN_NAMESPACE=1 exec node ${process.argv[1]}`], { stdio: 'inherit' });
+  process.exit(status ?? 1);
+}
+
+// A global watchdog: the runner always stops, and takes down what it started.
+const started = [];
+const stopAll = async () => {
+  for (const stop of started.reverse()) await stop().catch(() => undefined);
+};
+setTimeout(async () => {
+  console.error('bench: time limit reached, stopping');
+  await stopAll();
+  process.exit(2);
+}, DEADLINE - Date.now()).unref();
+
+function percentile(values, p) {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function buildTrystero() {
+  mkdirSync('bench/.tmp', { recursive: true });
+  const bundle = await rollup({ input: 'bench/trystero-entry.mjs', plugins: [nodeResolve({ browser: true }), terser()], onwarn: () => {} });
+  await bundle.write({ file: 'bench/.tmp/trystero.js', format: 'es', inlineDynamicImports: true });
+  await bundle.close();
+  const own = await rollup({ input: 'bench/trystero-entry.mjs', external: (id) => id === 'mqtt', plugins: [nodeResolve({ browser: true }), terser()], onwarn: () => {} });
+  const { output } = await own.generate({ format: 'es', inlineDynamicImports: true });
+  await own.close();
+  const kb = (bytes) => Math.round((bytes / 1024) * 10) / 10;
+  return { totalGzipKB: kb(gzipSync(readFileSync('bench/.tmp/trystero.js'), { level: 9 }).length), ownGzipKB: kb(gzipSync(output[0].code, { level: 9 }).length) };
+}
+
+/** Counts what the broker carries, per system, by topic. */
+async function brokerCounter(url) {
+  const client = await mqtt.connectAsync(url, { protocolVersion: 4 });
+  const counts = { ours: { messages: 0, bytes: 0 }, trystero: { messages: 0, bytes: 0 } };
+  client.on('message', (topic, payload) => {
+    const system = topic.startsWith('video-chat-element/') ? 'ours' : 'trystero';
+    counts[system].messages++;
+    counts[system].bytes += payload.length + Buffer.byteLength(topic);
+  });
+  await client.subscribeAsync('#');
+  return { counts, snapshot: (system) => ({ ...counts[system] }), close: () => client.endAsync() };
+}
+
+let roomCounter = 0;
+const freshRoom = (system) => `bench-${system}-${Date.now().toString(36)}-${roomCounter++}`;
+
+async function openVisitor(browser, origin, system, room, brokerUrl, name) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const query = new URLSearchParams({ room, broker: brokerUrl, name });
+  await page.goto(`${origin}/${system}.html?${query}`);
+  return { context, page, snapshot: () => page.evaluate(() => window.benchSnapshot()) };
+}
+
+async function waitFor(predicate, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await predicate()) return true;
+    await sleep(20);
+  }
+  console.warn(`  (timed out waiting for ${what})`);
+  return false;
+}
+
+const liveTiles = (snap) => snap.tiles.filter((t) => t.firstFrameAt !== undefined).length;
+
+/** One pair: both together, or the second 2 s after the first. */
+async function pairTrial(browser, origin, broker, counter, system, staggered) {
+  const room = freshRoom(system);
+  const before = counter.snapshot(system);
+  const visitors = [];
+  if (staggered) {
+    visitors.push(await openVisitor(browser, origin, system, room, broker.url, 'Ada'));
+    await sleep(2000);
+    visitors.push(await openVisitor(browser, origin, system, room, broker.url, 'Bob'));
+  } else {
+    visitors.push(...(await Promise.all(['Ada', 'Bob'].map((name) => openVisitor(browser, origin, system, room, broker.url, name)))));
+  }
+  const ok = await waitFor(async () => (await Promise.all(visitors.map((v) => v.snapshot()))).every((s) => liveTiles(s) >= 1), 20000, `${system} pair`);
+  const [a, b] = await Promise.all(visitors.map((v) => v.snapshot()));
+  await sleep(300);
+  const after = counter.snapshot(system);
+  await Promise.all(visitors.map((v) => v.context.close()));
+  await sleep(200);
+  if (!ok) return undefined;
+  const firstFrame = Math.max(a.tiles[0].firstFrameAt, b.tiles[0].firstFrameAt);
+  return {
+    connectMs: firstFrame - Math.max(a.present, b.present),
+    navigationMs: b.tiles[0].firstFrameAt - b.navigationStart,
+    messages: after.messages - before.messages,
+    bytes: after.bytes - before.bytes,
+  };
+}
+
+async function idleRates(browser, origin, broker, counter) {
+  const pairs = {};
+  for (const system of SYSTEMS) {
+    const room = freshRoom(system);
+    pairs[system] = await Promise.all(['Ada', 'Bob'].map((name) => openVisitor(browser, origin, system, room, broker.url, name)));
+  }
+  await waitFor(async () => {
+    const snaps = await Promise.all(Object.values(pairs).flat().map((v) => v.snapshot()));
+    return snaps.every((s) => liveTiles(s) >= 1);
+  }, 20000, 'idle pairs');
+  await sleep(5000);
+  const before = Object.fromEntries(SYSTEMS.map((s) => [s, counter.snapshot(s)]));
+  await sleep(IDLE_WINDOW_MS);
+  const result = {};
+  for (const system of SYSTEMS) {
+    const messages = counter.snapshot(system).messages - before[system].messages;
+    result[system] = messages / 2 / (IDLE_WINDOW_MS / 60_000);
+  }
+  await Promise.all(Object.values(pairs).flat().map((v) => v.context.close()));
+  return result;
+}
+
+async function killTrial(browser, origin, broker, system) {
+  const room = freshRoom(system);
+  const doomedServer = await chromium.launchServer({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
+  const doomedBrowser = await chromium.connect(doomedServer.wsEndpoint());
+  const ada = await openVisitor(browser, origin, system, room, broker.url, 'Ada');
+  await openVisitor(doomedBrowser, origin, system, room, broker.url, 'Bob');
+  await waitFor(async () => liveTiles(await ada.snapshot()) >= 1, 20000, `${system} kill pair`);
+  await sleep(1000);
+  const killedAt = Date.now();
+  doomedServer.process().kill('SIGKILL');
+  const noticed = await waitFor(async () => (await ada.snapshot()).leaves.length > 0, 30000, `${system} to notice a killed visitor`);
+  const leaveAt = noticed ? (await ada.snapshot()).leaves[0].at : undefined;
+  await ada.context.close();
+  await doomedServer.close().catch(() => undefined);
+  return noticed ? leaveAt - killedAt : null;
+}
+
+async function crowdTrial(browser, origin, broker, system, size = 6) {
+  const room = freshRoom(system);
+  const startedAt = Date.now();
+  const visitors = await Promise.all(Array.from({ length: size }, (_, i) => openVisitor(browser, origin, system, room, broker.url, `V${i}`)));
+  const everyone = await waitFor(async () => (await Promise.all(visitors.map((v) => v.snapshot()))).every((s) => liveTiles(s) >= size - 1), 60000, `${system} ${size}-visitor room`);
+  const allLiveMs = everyone ? Date.now() - startedAt : null;
+  if (!everyone) console.warn(`  live tiles per visitor: ${(await Promise.all(visitors.map((v) => v.snapshot()))).map((s) => `${liveTiles(s)}/${s.tiles.length}`).join(' ')}`);
+  let fps = null;
+  if (everyone) {
+    await sleep(15000);
+    const first = await Promise.all(visitors.map((v) => v.snapshot()));
+    await sleep(5000);
+    const second = await Promise.all(visitors.map((v) => v.snapshot()));
+    const rates = second.flatMap((snap, i) => snap.tiles.map((tile) => {
+      const earlier = first[i].tiles.find((t) => t.id === tile.id);
+      return (tile.frames - (earlier?.frames ?? 0)) / 5;
+    }));
+    fps = { median: percentile(rates, 50), min: Math.min(...rates) };
+  }
+  await Promise.all(visitors.map((v) => v.context.close()));
+  return { allLiveMs, fps };
+}
+
+async function main() {
+  const sizes = { ours: await bundleSizes(), trystero: await buildTrystero() };
+  const broker = await startMosquitto();
+  started.push(() => broker.stop());
+  const pages = await startStaticServer({ '/dist/': 'dist/', '/bench-build/': 'bench/.tmp/', '/': 'bench/pages/' });
+  started.push(() => pages.close());
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
+  started.push(() => browser.close());
+  const counter = await brokerCounter(broker.url);
+  started.push(() => counter.close());
+
+  const raw = {};
+  for (const system of SYSTEMS) {
+    raw[system] = { together: [], staggered: [] };
+    // Alternate the modes so that any drift of the machine hits both alike.
+    for (let trial = 0; PARTS.has('pairs') && trial < TRIALS; trial++) {
+      for (const mode of ['together', 'staggered']) {
+        const result = await pairTrial(browser, pages.origin, broker, counter, system, mode === 'staggered');
+        if (result) raw[system][mode].push(result);
+      }
+    }
+    console.log(`${system}: pair trials done`);
+  }
+  const idle = PARTS.has('idle') ? await idleRates(browser, pages.origin, broker, counter) : {};
+  console.log('idle window done');
+  const kills = {};
+  for (const system of SYSTEMS) {
+    kills[system] = [];
+    for (let trial = 0; PARTS.has('kill') && trial < 3; trial++) kills[system].push(await killTrial(browser, pages.origin, broker, system));
+  }
+  console.log('kill trials done');
+  const crowd = {};
+  for (const system of SYSTEMS) crowd[system] = PARTS.has('crowd') ? await crowdTrial(browser, pages.origin, broker, system) : { allLiveMs: null, fps: null };
+  console.log('6-visitor rooms done');
+
+  const figures = SYSTEMS.map((system) => {
+    const together = raw[system].together;
+    const staggered = raw[system].staggered;
+    const all = [...together, ...staggered];
+    const detected = kills[system].filter((ms) => ms !== null);
+    return {
+      system,
+      'pair connect p50, together (ms)': percentile(together.map((r) => r.connectMs), 50),
+      'pair connect p95, together (ms)': percentile(together.map((r) => r.connectMs), 95),
+      'pair connect p50, 2 s apart (ms)': percentile(staggered.map((r) => r.connectMs), 50),
+      'pair connect p95, 2 s apart (ms)': percentile(staggered.map((r) => r.connectMs), 95),
+      'navigation → first frame p50 (ms)': percentile(staggered.map((r) => r.navigationMs), 50),
+      'navigation → first frame p95 (ms)': percentile(staggered.map((r) => r.navigationMs), 95),
+      'broker messages per pair (p50)': percentile(all.map((r) => r.messages), 50),
+      'broker bytes per pair (p50)': percentile(all.map((r) => r.bytes), 50),
+      'idle broker messages / min / peer': idle[system] === undefined ? null : Math.round(idle[system] * 100) / 100,
+      'killed visitor noticed p50 (ms)': detected.length ? percentile(detected, 50) : null,
+      'bundle gzip total (KB)': sizes[system].totalGzipKB,
+      'bundle gzip own code (KB)': sizes[system].ownGzipKB,
+      '6 visitors all live (ms)': crowd[system].allLiveMs,
+      '6 visitors fps per tile (median)': crowd[system].fps?.median ?? null,
+      '6 visitors fps per tile (min)': crowd[system].fps?.min ?? null,
+      trials: `${together.length}+${staggered.length} pairs, ${detected.length}/3 kills noticed`,
+    };
+  });
+  const [ours, theirs] = figures;
+  const rows = Object.keys(ours).filter((key) => key !== 'system' && key !== 'trials').map((metric) => {
+    const a = ours[metric];
+    const b = theirs[metric];
+    const ratio = typeof a === 'number' && typeof b === 'number' && b !== 0 ? Math.round((a / b) * 100) / 100 : null;
+    return { metric, ours: a, trystero: b, ratio };
+  });
+  const fmt = (v) => (v === null || v === undefined ? '—' : typeof v === 'number' ? String(Math.round(v * 100) / 100) : v);
+  const width = Math.max(...rows.map((r) => r.metric.length));
+  console.log(`\n${'metric'.padEnd(width)} | ours      | Trystero  | ours/Trystero`);
+  console.log(`${'-'.repeat(width)}-|-----------|-----------|--------------`);
+  for (const row of rows) console.log(`${row.metric.padEnd(width)} | ${fmt(row.ours).padEnd(9)} | ${fmt(row.trystero).padEnd(9)} | ${fmt(row.ratio)}`);
+  console.log(`\ntrials: ours ${ours.trials}; Trystero ${theirs.trials}`);
+
+  const results = { date: new Date().toISOString(), machine: { cores: (await import('node:os')).cpus().length }, trials: TRIALS, idleWindowMs: IDLE_WINDOW_MS, rows, raw, kills, crowd };
+  writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync('bench/results.svg', renderRatioChart(rows));
+  console.log('wrote bench/results.json and bench/results.svg');
+}
+
+try {
+  await main();
+} finally {
+  await stopAll();
+}
+process.exit(0);
