@@ -13,6 +13,7 @@ import { startMosquitto } from '../scripts/brokers.mjs';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 import { startStaticServer } from '../scripts/static-server.mjs';
 import { bundleSizes } from '../scripts/bundle-size.mjs';
+import { checkSystem, loopbackOnly } from '../scripts/system-check.mjs';
 import { renderRatioChart } from './chart.mjs';
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 10);
@@ -24,10 +25,10 @@ const PARTS = new Set((process.env.BENCH_PARTS ?? 'pairs,idle,kill,crowd').split
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 if (!process.env.VC_IN_NAMESPACE) {
+  checkSystem();
   const build = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
-  const asRoot = process.getuid?.() === 0;
-  const { status } = spawnSync('unshare', [asRoot ? '-n' : '-rn', 'sh', '-c', `ip link set lo up && VC_IN_NAMESPACE=1 exec node ${process.argv[1]}`], { stdio: 'inherit' });
+  const { status } = spawnSync(...loopbackOnly(`env VC_IN_NAMESPACE=1 node ${process.argv[1]}`), { stdio: 'inherit' });
   process.exit(status ?? 1);
 }
 

@@ -4,11 +4,12 @@ import { spawnSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './chromium.mjs';
 import { startDemoServer } from './demo-server.mjs';
+import { checkSystem, loopbackOnly } from './system-check.mjs';
 
 if (!process.env.VC_IN_NAMESPACE) {
   // Re-run inside a loopback-only network namespace, so WebRTC stays on 127.0.0.1.
-  const asRoot = process.getuid?.() === 0;
-  const { status } = spawnSync('unshare', [asRoot ? '-n' : '-rn', 'sh', '-c', `ip link set lo up && VC_IN_NAMESPACE=1 exec node ${process.argv[1]}`], { stdio: 'inherit' });
+  checkSystem();
+  const { status } = spawnSync(...loopbackOnly(`env VC_IN_NAMESPACE=1 node ${process.argv[1]}`), { stdio: 'inherit' });
   process.exit(status ?? 1);
 }
 

@@ -3,8 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHROMIUM_PATH } from './chromium.mjs';
-import { mosquittoAvailable } from './brokers.mjs';
+import { checkSystem, loopbackOnly } from './system-check.mjs';
 
 const results = { passed: 0, failed: 0 };
 const failures = [];
@@ -35,29 +34,7 @@ function readCounts(file, label) {
   if (failed) failures.push(`${label}: ${failed} failed`);
 }
 
-/** Wraps a command so it runs in a private network namespace that has only `lo`. */
-function loopbackOnly(command) {
-  const asRoot = process.getuid?.() === 0;
-  return ['unshare', [asRoot ? '-n' : '-rn', 'sh', '-c', `ip link set lo up && exec ${command}`]];
-}
-
-function checkSystem() {
-  const missing = [];
-  if (!existsSync(CHROMIUM_PATH)) missing.push('chromium');
-  if (!mosquittoAvailable()) missing.push('mosquitto mosquitto-clients');
-  if (spawnSync('iptables', ['--version'], { stdio: 'ignore' }).error) missing.push('iptables');
-  if (missing.length) {
-    console.error(`\nMissing system packages. Install them as root:\n  apt-get update && apt-get install -y ${missing.join(' ')}\n(or run: bash .ci/run, which installs them)`);
-    process.exit(1);
-  }
-  const probe = spawnSync(...loopbackOnly('true'), { stdio: 'pipe' });
-  if (probe.status !== 0) {
-    console.error(`\nCannot create a loopback-only network namespace (unshare + ip): ${probe.stderr}\nRun the tests as root, or install util-linux and iproute2.`);
-    process.exit(1);
-  }
-}
-
-checkSystem();
+checkSystem({ iptables: true });
 rmSync('.test-results', { recursive: true, force: true });
 mkdirSync('.test-results', { recursive: true });
 

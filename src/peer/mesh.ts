@@ -8,7 +8,8 @@
  */
 import type { DisconnectReason, PeerInfo } from '../events.js';
 import type { DirectedSignal, Signal } from '../signaling/messages.js';
-import { PeerLink } from './peer-link.js';
+import { DEFAULT_VIDEO } from '../media/local-media.js';
+import { PeerLink, type SendQuality } from './peer-link.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 
 /** What the mesh needs from signaling; the MQTT RoomSignal provides it. */
@@ -39,12 +40,24 @@ export interface PeerMeshEventMap {
   'media-changed': Event;
 }
 
+/** What we send each peer, by how many peers there are: a mesh encodes our camera once per peer. */
+export function sendQualityFor(peerCount: number): SendQuality {
+  if (peerCount <= 2) return { scaleResolutionDownBy: 1 };
+  if (peerCount <= 3) return { scaleResolutionDownBy: 1.5, maxBitrate: 500_000 };
+  return { scaleResolutionDownBy: 1, maxBitrate: 250_000 };
+}
+
+/** In a full room the camera itself captures less, which spares every encoder and the local tile. */
+const CROWDED_CAPTURE: MediaTrackConstraints = { width: { ideal: 320 }, height: { ideal: 180 }, frameRate: { ideal: 20 } };
+const CROWDED_FROM = 4;
+
 /** How long a peer reported dead by the broker gets to prove otherwise over its heartbeat. */
 const VANISH_CONFIRM_MS = 750;
 
 export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   private readonly links = new Map<string, PeerLink>();
   private closed = false;
+  private crowded = false;
 
   constructor(private readonly options: PeerMeshOptions) {
     super();
@@ -148,9 +161,23 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     this.links.delete(remotePeerId);
     const wasConnected = link.state === 'connected';
     link.close();
+    this.adaptSendQuality();
     if (wasConnected) {
       this.dispatchEvent(new CustomEvent('peer-disconnected', { detail: { peerId: remotePeerId, name: link.remoteName, reason } }));
     }
+  }
+
+  private adaptSendQuality(): void {
+    const peerCount = this.links.size;
+    const crowded = peerCount >= CROWDED_FROM;
+    if (crowded !== this.crowded) {
+      this.crowded = crowded;
+      for (const track of this.options.localStream.getVideoTracks()) {
+        track.applyConstraints(crowded ? CROWDED_CAPTURE : DEFAULT_VIDEO).catch(() => undefined);
+      }
+    }
+    const quality = sendQualityFor(peerCount);
+    for (const link of this.links.values()) link.setSendQuality(quality);
   }
 
   private createLink(remotePeerId: string, remoteName: string): PeerLink {
@@ -168,6 +195,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     link.remoteName = remoteName;
     this.links.set(remotePeerId, link);
     link.addEventListener('connected', () => {
+      this.adaptSendQuality();
       this.dispatchEvent(new CustomEvent('peer-connected', { detail: { peerId: remotePeerId, name: link.remoteName, stream: link.remoteStream } }));
     });
     link.addEventListener('track', () => this.dispatchEvent(new Event('media-changed')));
@@ -175,6 +203,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     link.addEventListener('failed', (event) => {
       if (this.links.get(remotePeerId) !== link) return;
       this.links.delete(remotePeerId);
+      this.adaptSendQuality();
       if (event.detail.wasConnected) {
         const reason = event.detail.silent ? 'vanished' : 'failed';
         this.dispatchEvent(new CustomEvent('peer-disconnected', { detail: { peerId: remotePeerId, name: link.remoteName, reason } }));

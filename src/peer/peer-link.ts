@@ -28,6 +28,13 @@ export interface PeerLinkOptions {
   maxRestarts?: number;
 }
 
+export interface SendQuality {
+  /** 1 sends the camera as captured; 2 halves width and height. */
+  scaleResolutionDownBy: number;
+  /** Bits per second, or undefined for the browser's own choice. */
+  maxBitrate?: number;
+}
+
 export type PeerLinkState = 'new' | 'connecting' | 'connected' | 'closed';
 
 export interface PeerLinkEventMap {
@@ -68,6 +75,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   private politeRecoveryTimer?: ReturnType<typeof setTimeout>;
   private control?: ControlChannel;
   private restarts = 0;
+  private sendQuality?: SendQuality;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: PeerLinkOptions) {
@@ -132,6 +140,23 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   restartIce(why = 'the network changed'): void {
     if (this.state === 'closed' || this.state === 'new') return;
     this.restartOrFail(why);
+  }
+
+  /**
+   * Caps what we send this peer: in a mesh every peer gets its own encoding of our camera, so a
+   * fuller room means smaller ones. Applied once negotiated; harmless before.
+   */
+  setSendQuality(quality: SendQuality): void {
+    this.sendQuality = quality;
+    const sender = this.pc.getSenders().find((s) => s.track?.kind === 'video');
+    if (!sender || this.state === 'closed') return;
+    const parameters = sender.getParameters();
+    const [encoding] = parameters.encodings ?? [];
+    if (!encoding) return;
+    encoding.scaleResolutionDownBy = quality.scaleResolutionDownBy;
+    if (quality.maxBitrate) encoding.maxBitrate = quality.maxBitrate;
+    else delete encoding.maxBitrate;
+    sender.setParameters(parameters).catch(() => undefined);
   }
 
   /** Says goodbye over the peer-to-peer control channel (best effort; signaling says it too). */
@@ -244,6 +269,10 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
       this.candidateTimer = undefined;
       const pending = this.outgoingCandidates.splice(0, this.outgoingCandidates.length);
       if (this.state === 'closed') return;
+      // Late candidates (TCP, relay) for a pair that already connected would only be spare paths;
+      // a broken path gets fresh ones through an ICE restart. Spare the broker the message.
+      const ice = this.pc.iceConnectionState;
+      if (ice === 'connected' || ice === 'completed') return;
       for (let i = 0; i < pending.length; i += LIMITS.candidatesPerMessage) {
         const candidates = pending.slice(i, i + LIMITS.candidatesPerMessage);
         this.options.send({ kind: 'candidate', from: this.options.localPeerId, to: this.remotePeerId, candidates });
@@ -306,6 +335,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
       this.restarts = 0;
       if (this.state !== 'connected') {
         this.state = 'connected';
+        if (this.sendQuality) this.setSendQuality(this.sendQuality);
         this.dispatchEvent(new Event('connected'));
       }
     } else if (connectionState === 'disconnected') {

@@ -1,0 +1,28 @@
+// What `npm test` and `npm run bench` need from the machine beyond npm packages. Stops with the
+// command that installs what is missing (`bash .ci/run` installs it as root).
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { CHROMIUM_PATH } from './chromium.mjs';
+import { mosquittoAvailable } from './brokers.mjs';
+
+/** Wraps a shell command so it runs in a private network namespace that has only `lo`. */
+export function loopbackOnly(command) {
+  const asRoot = process.getuid?.() === 0;
+  return ['unshare', [asRoot ? '-n' : '-rn', 'sh', '-c', `ip link set lo up && exec ${command}`]];
+}
+
+export function checkSystem({ iptables = false } = {}) {
+  const missing = [];
+  if (!existsSync(CHROMIUM_PATH)) missing.push('chromium');
+  if (!mosquittoAvailable()) missing.push('mosquitto mosquitto-clients');
+  if (iptables && spawnSync('iptables', ['--version'], { stdio: 'ignore' }).error) missing.push('iptables');
+  if (missing.length) {
+    console.error(`\nMissing system packages. Install them as root:\n  apt-get update && apt-get install -y ${missing.join(' ')}\n(or run: bash .ci/run, which installs them)`);
+    process.exit(1);
+  }
+  const probe = spawnSync(...loopbackOnly('true'), { stdio: 'pipe' });
+  if (probe.status !== 0) {
+    console.error(`\nCannot create a loopback-only network namespace (unshare + ip): ${probe.stderr}\nRun as root, or install util-linux and iproute2.`);
+    process.exit(1);
+  }
+}
