@@ -1,13 +1,16 @@
 /**
  * The full mesh: one PeerLink per remote peer in the room, driven by room signals.
  *
- * Who offers is decided without a round trip and without glare: when a peer hears a `hello`, the
- * side with the smaller peer id offers at once; the other side answers `here` ("please offer"),
- * and the newcomer offers. The offering side is always the impolite one. A newcomer therefore
- * meets everyone present even though it never heard their own, earlier, announcements.
+ * Who offers is decided without a round trip and without glare: a `hello` says when its sender
+ * joined, and when a peer hears one, the earlier joiner of the two (peer id breaking ties) offers
+ * at once. Both sides compute the same answer, so at most one offers. If we are the later one,
+ * we answer `here` ("please offer"): the earlier one may not have heard our own hello (it was
+ * sent before it listened, or clocks disagree), and a `here` from a peer it already links with is
+ * ignored. A newcomer therefore meets everyone present, usually with no extra message: those
+ * present hear its hello and offer. Politeness is by peer id, independent of who offers.
  */
 import type { DisconnectReason, PeerInfo } from '../events.js';
-import type { DirectedSignal, Signal } from '../signaling/messages.js';
+import type { DirectedSignal, HelloSignal, Signal } from '../signaling/messages.js';
 import { DEFAULT_VIDEO } from '../media/local-media.js';
 import { PeerLink, type SendQuality } from './peer-link.js';
 import { TypedEventTarget } from '../typed-event-target.js';
@@ -58,6 +61,8 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   private readonly links = new Map<string, PeerLink>();
   private closed = false;
   private crowded = false;
+  /** Our join time as announced: kept across re-announcements after a broker outage. */
+  private readonly joinedAt = Date.now();
 
   constructor(private readonly options: PeerMeshOptions) {
     super();
@@ -87,7 +92,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
 
   /** Tells the room we are here. */
   announce(): void {
-    this.options.signal.broadcast({ kind: 'hello', from: this.options.peerId, name: this.options.name });
+    this.options.signal.broadcast({ kind: 'hello', from: this.options.peerId, name: this.options.name, since: this.joinedAt });
   }
 
   /** Handles one validated signal from the room. */
@@ -97,7 +102,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     switch (signal.kind) {
       case 'hello':
         if (this.links.has(signal.from)) return;
-        if (peerId < signal.from) this.createLink(signal.from, signal.name).start();
+        if (this.joinedBefore(signal)) this.createLink(signal.from, signal.name).start();
         else this.options.signal.sendTo({ kind: 'here', from: peerId, to: signal.from, name });
         return;
       case 'here':
@@ -165,6 +170,12 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     if (wasConnected) {
       this.dispatchEvent(new CustomEvent('peer-disconnected', { detail: { peerId: remotePeerId, name: link.remoteName, reason } }));
     }
+  }
+
+  /** Whether we joined before the sender of a hello; the same answer on both sides. */
+  private joinedBefore(hello: HelloSignal): boolean {
+    if (this.joinedAt !== hello.since) return this.joinedAt < hello.since;
+    return this.options.peerId < hello.from;
   }
 
   private adaptSendQuality(): void {

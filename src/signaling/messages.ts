@@ -22,6 +22,8 @@ export interface HelloSignal {
   kind: 'hello';
   from: string;
   name: string;
+  /** When the sender joined (its clock, ms since 1970): the earlier joiner of a pair offers. */
+  since: number;
 }
 /** A present peer's direct reply to a `hello`: "I am here too, please offer to me". */
 export interface HereSignal {
@@ -93,8 +95,9 @@ export function parseSignal(value: unknown): Signal | undefined {
   const from = value.from;
   switch (value.kind) {
     case 'hello':
-      if (!hasOnly(value, ['v', 'kind', 'from', 'name']) || !isText(value.name, LIMITS.nameChars)) return undefined;
-      return { kind: 'hello', from, name: value.name };
+      if (!hasOnly(value, ['v', 'kind', 'from', 'name', 'since']) || !isText(value.name, LIMITS.nameChars)) return undefined;
+      if (!Number.isSafeInteger(value.since) || (value.since as number) < 0) return undefined;
+      return { kind: 'hello', from, name: value.name, since: value.since as number };
     case 'here':
       if (!hasOnly(value, ['v', 'kind', 'from', 'to', 'name']) || !isPeerId(value.to) || !isText(value.name, LIMITS.nameChars)) return undefined;
       return { kind: 'here', from, to: value.to, name: value.name };

@@ -2,28 +2,15 @@
 // nothing they publish may break it. Real mosquitto, real Chromium pages, the built bundle.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import mqtt from 'mqtt';
-import { startMosquitto } from '../../scripts/brokers.mjs';
-import { expectDecoding, launchChromium, openVisitor, startStaticServer, waitUntil } from './support.mjs';
+import { expectDecoding, openVisitor, useBrokerServerAndBrowser, waitUntil } from './support.mjs';
 
 describe('a hostile broker', () => {
-  let broker;
-  let server;
-  let browser;
-
-  before(async () => {
-    [broker, server, browser] = await Promise.all([startMosquitto(), startStaticServer(), launchChromium()]);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await broker?.stop();
-  });
+  const fixture = useBrokerServerAndBrowser();
 
   async function eavesdropper() {
-    const client = await mqtt.connectAsync(broker.url, { protocolVersion: 4 });
+    const client = await mqtt.connectAsync(fixture.broker.url, { protocolVersion: 4 });
     const captured = [];
     client.on('message', (topic, payload) => captured.push({ topic, payload: Buffer.from(payload) }));
     await client.subscribeAsync('#');
@@ -35,7 +22,7 @@ describe('a hostile broker', () => {
     const password = 'correct horse battery staple';
     const names = ['Ada Lovelace', 'Bob Builder'];
     const spy = await eavesdropper();
-    const [ada, bob] = await Promise.all(names.map((name) => openVisitor(browser, server.origin, { room, broker: broker.url, name, password })));
+    const [ada, bob] = await Promise.all(names.map((name) => openVisitor(fixture.browser, fixture.server.origin, { room, broker: fixture.broker.url, name, password })));
     await Promise.all([expectDecoding(ada.page), expectDecoding(bob.page)]);
     await bob.page.evaluate(() => document.querySelector('video-chat').leave());
     await waitUntil(ada.page, () => window.visit.events.some((e) => e.type === 'disconnected'));
@@ -59,7 +46,7 @@ describe('a hostile broker', () => {
   it('cannot break a live call by flooding it with 10,000+ hostile messages', async () => {
     const room = `flood-${Math.random().toString(36).slice(2, 8)}`;
     const spy = await eavesdropper();
-    const visitors = await Promise.all(['Ada', 'Bob'].map((name) => openVisitor(browser, server.origin, { room, broker: broker.url, name, password: 'pw' })));
+    const visitors = await Promise.all(['Ada', 'Bob'].map((name) => openVisitor(fixture.browser, fixture.server.origin, { room, broker: fixture.broker.url, name, password: 'pw' })));
     await Promise.all(visitors.map(({ page }) => expectDecoding(page)));
     const topics = [...new Set(spy.captured.map((m) => m.topic))];
     const realMessages = spy.captured.slice();
@@ -68,7 +55,7 @@ describe('a hostile broker', () => {
       return performance.memory.usedJSHeapSize;
     })));
 
-    const attacker = await mqtt.connectAsync(broker.url, { protocolVersion: 4 });
+    const attacker = await mqtt.connectAsync(fixture.broker.url, { protocolVersion: 4 });
     const hostile = [
       () => randomBytes(1 + Math.floor(Math.random() * 300)),
       () => Buffer.from(JSON.stringify({ v: 1, kind: 'offer', from: 'x', sdp: 42 })),

@@ -1,6 +1,8 @@
 // Helpers for end-to-end tests: a static server for the built bundle and the test page, and
 // Debian's Chromium driven by playwright-core (never a downloaded browser).
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
+import { startMosquitto } from '../../scripts/brokers.mjs';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 import { startStaticServer as startPages } from '../../scripts/static-server.mjs';
 
@@ -41,4 +43,21 @@ export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/**
+ * The usual fixture of a suite: a mosquitto broker, the static server and one Chromium, started
+ * before the suite's tests and stopped after them. Read its fields inside tests.
+ */
+export function useBrokerServerAndBrowser() {
+  const fixture = {};
+  before(async () => {
+    [fixture.broker, fixture.server, fixture.browser] = await Promise.all([startMosquitto(), startStaticServer(), launchChromium()]);
+  });
+  after(async () => {
+    await fixture.browser?.close();
+    await fixture.server?.close();
+    await fixture.broker?.stop();
+  });
+  return fixture;
 }

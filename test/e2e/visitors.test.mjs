@@ -1,30 +1,17 @@
 // What a visitor does: two separate browser pages load the built dist/video-chat.js from a plain
 // HTML page and meet through Debian's mosquitto. Run inside a loopback-only network namespace.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import mqtt from 'mqtt';
-import { startMosquitto } from '../../scripts/brokers.mjs';
-import { launchChromium, median, pageUrl, startStaticServer, waitUntil } from './support.mjs';
+import { median, pageUrl, useBrokerServerAndBrowser, waitUntil } from './support.mjs';
 
 describe('two visitors on a plain page with the built bundle', () => {
-  let broker;
-  let server;
-  let browser;
-
-  before(async () => {
-    [broker, server, browser] = await Promise.all([startMosquitto(), startStaticServer(), launchChromium()]);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await broker?.stop();
-  });
+  const fixture = useBrokerServerAndBrowser();
 
   async function visit(room, name) {
-    const context = await browser.newContext();
+    const context = await fixture.browser.newContext();
     const page = await context.newPage();
-    await page.goto(pageUrl(server.origin, { room, broker: broker.url, name }));
+    await page.goto(pageUrl(fixture.server.origin, { room, broker: fixture.broker.url, name }));
     return { context, page };
   }
 
@@ -55,7 +42,7 @@ describe('two visitors on a plain page with the built bundle', () => {
   });
 
   it('leaves no retained message on the broker', async () => {
-    const client = await mqtt.connectAsync(broker.url, { protocolVersion: 4 });
+    const client = await mqtt.connectAsync(fixture.broker.url, { protocolVersion: 4 });
     const retained = [];
     client.on('message', (topic, payload, packet) => packet.retain && retained.push(topic));
     await client.subscribeAsync('#');

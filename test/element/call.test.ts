@@ -20,6 +20,17 @@ function visitor(room: string, name: string, extra: Record<string, string> = {})
   return el;
 }
 
+/** Ada and Bob, in a fresh room, connected to each other. */
+async function connectedPair(): Promise<[VideoChat, VideoChat]> {
+  const room = uniqueRoom();
+  const ada = visitor(room, 'Ada');
+  const bob = visitor(room, 'Bob');
+  const connected = Promise.all([nextEvent(ada, 'connected'), nextEvent(bob, 'connected')]);
+  await joinAll(ada, bob);
+  await connected;
+  return [ada, bob];
+}
+
 async function joinAll(...elements: VideoChat[]): Promise<void> {
   const joined = elements.map((el) => nextEvent(el, 'joined'));
   elements.forEach((el) => document.body.append(el));
@@ -75,12 +86,7 @@ describe('<video-chat> calls', () => {
   });
 
   it('tells the others with reason "left" when a visitor leaves, exactly once', async () => {
-    const room = uniqueRoom();
-    const ada = visitor(room, 'Ada');
-    const bob = visitor(room, 'Bob');
-    const connected = Promise.all([nextEvent(ada, 'connected'), nextEvent(bob, 'connected')]);
-    await joinAll(ada, bob);
-    await connected;
+    const [ada, bob] = await connectedPair();
     const disconnections: string[] = [];
     ada.addEventListener('disconnected', (e) => disconnections.push(e.detail.reason));
     const left = nextEvent(bob, 'left');
@@ -99,12 +105,7 @@ describe('<video-chat> calls', () => {
   });
 
   it('does not hang up when the element is moved within the page', async () => {
-    const room = uniqueRoom();
-    const ada = visitor(room, 'Ada');
-    const bob = visitor(room, 'Bob');
-    const connected = Promise.all([nextEvent(ada, 'connected'), nextEvent(bob, 'connected')]);
-    await joinAll(ada, bob);
-    await connected;
+    const [ada, bob] = await connectedPair();
     let hungUp = false;
     ada.addEventListener('disconnected', () => (hungUp = true));
     const box = document.createElement('div');
@@ -118,12 +119,7 @@ describe('<video-chat> calls', () => {
   });
 
   it('hangs up when the element is removed from the page', async () => {
-    const room = uniqueRoom();
-    const ada = visitor(room, 'Ada');
-    const bob = visitor(room, 'Bob');
-    const connected = Promise.all([nextEvent(ada, 'connected'), nextEvent(bob, 'connected')]);
-    await joinAll(ada, bob);
-    await connected;
+    const [ada, bob] = await connectedPair();
     const gone = nextEvent(ada, 'disconnected');
     bob.remove();
     expect((await gone).detail.reason).to.equal('left');

@@ -7,7 +7,7 @@ import { deriveRoomKeys, open, seal } from '../../src/signaling/room-crypto.js';
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 const A = 'aaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbb';
-const hello: Signal = { kind: 'hello', from: A, name: 'Ada' };
+const hello: Signal = { kind: 'hello', from: A, name: 'Ada', since: 1700000000000 };
 
 describe('room keys', () => {
   // Vectors computed independently with Node's crypto.pbkdf2Sync (PBKDF2-SHA-256, 60,000 iterations).
@@ -110,8 +110,8 @@ describe('room channel checks', () => {
   it('refuses well-sealed messages of the wrong shape', async () => {
     const keys = await deriveRoomKeys('room', 'pw');
     const topic = receiver.topics.presence;
-    const shapes = ['not json', '[]', '{"s":1,"t":1700000000000}', `{"s":-1,"t":1700000000000,"m":{"v":1,"kind":"hello","from":"${A}","name":"x"}}`,
-      `{"s":1,"t":1700000000000,"m":{"v":1,"kind":"hello","from":"${A}","name":"x","__proto__":{"polluted":1}}}`];
+    const shapes = ['not json', '[]', '{"s":1,"t":1700000000000}', `{"s":-1,"t":1700000000000,"m":{"v":1,"kind":"hello","from":"${A}","name":"x","since":1}}`,
+      `{"s":1,"t":1700000000000,"m":{"v":1,"kind":"hello","from":"${A}","name":"x","since":1,"__proto__":{"polluted":1}}}`];
     for (const shape of shapes) {
       expect(await receiver.decode(topic, await seal(keys, topic, await pack(new TextEncoder().encode(shape)))), shape).to.deep.equal({ drop: 'invalid' });
       expect(await receiver.decode(topic, await seal(keys, topic, new TextEncoder().encode(shape))), `${shape} unpacked`).to.deep.equal({ drop: 'invalid' });

@@ -17,29 +17,42 @@ describe('PeerMesh: who offers', () => {
   it('announces with hello on the room', () => {
     const { sent, port } = recordingPort();
     mesh('mmmmmmmmmmmm', port).announce();
-    expect(sent).to.deep.equal([{ kind: 'hello', from: 'mmmmmmmmmmmm', name: 'Me' }]);
+    expect(sent).to.have.length(1);
+    expect(sent[0]).to.include({ kind: 'hello', from: 'mmmmmmmmmmmm', name: 'Me' });
+    expect((sent[0] as { since: number }).since).to.be.closeTo(Date.now(), 5000);
   });
 
-  it('offers at once to a newcomer with a larger id', async () => {
+  it('offers at once to a peer that joined later, whatever the ids', async () => {
+    const { sent, port } = recordingPort();
+    const m = mesh('zzzzzzzzzzzz', port);
+    m.handle({ kind: 'hello', from: 'aaaaaaaaaaaa', name: 'New', since: Date.now() + 1000 });
+    await waitFor(() => sent.some((s) => s.kind === 'offer'), 'an offer');
+    expect(sent[0]).to.include({ kind: 'offer', to: 'aaaaaaaaaaaa', name: 'Me' });
+    m.close();
+  });
+
+  it('breaks a tie of join times by peer id', async () => {
     const { sent, port } = recordingPort();
     const m = mesh('aaaaaaaaaaaa', port);
-    m.handle({ kind: 'hello', from: 'zzzzzzzzzzzz', name: 'New' });
+    const since = (m as unknown as { joinedAt: number }).joinedAt;
+    m.handle({ kind: 'hello', from: 'zzzzzzzzzzzz', name: 'New', since });
     await waitFor(() => sent.some((s) => s.kind === 'offer'), 'an offer');
     expect(sent[0]).to.include({ kind: 'offer', to: 'zzzzzzzzzzzz', name: 'Me' });
     m.close();
   });
 
-  it('asks a newcomer with a smaller id to offer, and answers its offer', async () => {
+  it('asks a peer that joined earlier to offer, and answers its offer', async () => {
     const { sent, port } = recordingPort();
-    const m = mesh('zzzzzzzzzzzz', port);
-    m.handle({ kind: 'hello', from: 'aaaaaaaaaaaa', name: 'New' });
-    expect(sent).to.deep.equal([{ kind: 'here', from: 'zzzzzzzzzzzz', to: 'aaaaaaaaaaaa', name: 'Me' }]);
-    m.handle({ kind: 'hello', from: 'aaaaaaaaaaaa', name: 'New' });
+    const m = mesh('aaaaaaaaaaaa', port);
+    const earlier = Date.now() - 60_000;
+    m.handle({ kind: 'hello', from: 'zzzzzzzzzzzz', name: 'Old', since: earlier });
+    expect(sent).to.deep.equal([{ kind: 'here', from: 'aaaaaaaaaaaa', to: 'zzzzzzzzzzzz', name: 'Me' }]);
+    m.handle({ kind: 'hello', from: 'zzzzzzzzzzzz', name: 'Old', since: earlier });
     expect(sent).to.have.length(2, 'a repeated hello is answered again, harmlessly');
     const offerer = new RTCPeerConnection();
     offerer.addTransceiver('video');
     await offerer.setLocalDescription();
-    m.handle({ kind: 'offer', from: 'aaaaaaaaaaaa', to: 'zzzzzzzzzzzz', name: 'New', sdp: offerer.localDescription!.sdp });
+    m.handle({ kind: 'offer', from: 'zzzzzzzzzzzz', to: 'aaaaaaaaaaaa', name: 'Old', sdp: offerer.localDescription!.sdp });
     await waitFor(() => sent.some((s) => s.kind === 'answer'), 'an answer');
     offerer.close();
     m.close();

@@ -7,7 +7,7 @@ const B = 'bbbbbbbbbbbb';
 describe('signal schema', () => {
   it('accepts every kind in its wire form and returns a clean copy', () => {
     const signals = [
-      { kind: 'hello', from: A, name: 'Ada' },
+      { kind: 'hello', from: A, name: 'Ada', since: 1700000000000 },
       { kind: 'here', from: A, to: B, name: 'Ada' },
       { kind: 'bye', from: A },
       { kind: 'bye', from: A, reason: 'vanished' },
@@ -20,10 +20,13 @@ describe('signal schema', () => {
 
   it('rejects unknown kinds, wrong versions, bad ids and extra fields', () => {
     expect(parseSignal({ v: 1, kind: 'shout', from: A })).to.equal(undefined);
-    expect(parseSignal({ v: 2, kind: 'hello', from: A, name: 'x' })).to.equal(undefined);
-    expect(parseSignal({ v: 1, kind: 'hello', from: 'short', name: 'x' })).to.equal(undefined);
-    expect(parseSignal({ v: 1, kind: 'hello', from: 'a/b+c#dddddd', name: 'x' })).to.equal(undefined);
-    expect(parseSignal({ v: 1, kind: 'hello', from: A, name: 'x', extra: 1 })).to.equal(undefined);
+    expect(parseSignal({ v: 2, kind: 'hello', from: A, name: 'x', since: 1 })).to.equal(undefined);
+    expect(parseSignal({ v: 1, kind: 'hello', from: 'short', name: 'x', since: 1 })).to.equal(undefined);
+    expect(parseSignal({ v: 1, kind: 'hello', from: 'a/b+c#dddddd', name: 'x', since: 1 })).to.equal(undefined);
+    expect(parseSignal({ v: 1, kind: 'hello', from: A, name: 'x', since: 1, extra: 1 })).to.equal(undefined);
+    expect(parseSignal({ v: 1, kind: 'hello', from: A, name: 'x' })).to.equal(undefined);
+    expect(parseSignal({ v: 1, kind: 'hello', from: A, name: 'x', since: -1 })).to.equal(undefined);
+    expect(parseSignal({ v: 1, kind: 'hello', from: A, name: 'x', since: 1.5 })).to.equal(undefined);
     expect(parseSignal({ v: 1, kind: 'offer', from: A, to: B, name: 'x', sdp: '' })).to.equal(undefined);
     expect(parseSignal({ v: 1, kind: 'bye', from: A, reason: 'bored' })).to.equal(undefined);
     expect(parseSignal({ v: 1, kind: 'bye', from: A, to: B })).to.equal(undefined);
@@ -34,7 +37,7 @@ describe('signal schema', () => {
   });
 
   it('enforces length limits', () => {
-    expect(parseSignal({ v: 1, kind: 'hello', from: A, name: 'x'.repeat(LIMITS.nameChars + 1) })).to.equal(undefined);
+    expect(parseSignal({ v: 1, kind: 'hello', from: A, name: 'x'.repeat(LIMITS.nameChars + 1), since: 1 })).to.equal(undefined);
     expect(parseSignal({ v: 1, kind: 'offer', from: A, to: B, name: 'x', sdp: 'x'.repeat(LIMITS.sdpChars + 1) })).to.equal(undefined);
     const many = Array.from({ length: LIMITS.candidatesPerMessage + 1 }, () => ({ candidate: 'c' }));
     expect(parseSignal({ v: 1, kind: 'candidate', from: A, to: B, candidates: many })).to.equal(undefined);
@@ -43,7 +46,7 @@ describe('signal schema', () => {
   });
 
   it('never honours __proto__ or constructor keys', () => {
-    const hostile = JSON.parse(`{"v":1,"kind":"hello","from":"${A}","name":"x","__proto__":{"polluted":1}}`);
+    const hostile = JSON.parse(`{"v":1,"kind":"hello","from":"${A}","name":"x","since":1,"__proto__":{"polluted":1}}`);
     expect(parseSignal(hostile)).to.equal(undefined);
     const nested = JSON.parse(`{"v":1,"kind":"candidate","from":"${A}","to":"${B}","candidates":[{"candidate":"c","constructor":{"prototype":{"polluted":1}}}]}`);
     expect(parseSignal(nested)).to.equal(undefined);
