@@ -126,18 +126,29 @@ export class VideoChat extends LitElement {
    */
   join(): Promise<void> {
     if (this.joining) return this.joining;
-    this.joining = this.startJoin().finally(() => {
-      this.joining = undefined;
-    });
+    this.joining = this.startJoin()
+      .catch(async (error: unknown) => {
+        // Nothing may escape into the host page: an unforeseen failure becomes an `error` event.
+        this.fail({ code: 'unsupported', message: `Could not join: ${error instanceof Error ? error.message : String(error)}` });
+        const session = this.session;
+        this.session = undefined;
+        await session?.leave().catch(() => undefined);
+        this.callState = 'idle';
+      })
+      .finally(() => {
+        this.joining = undefined;
+      });
     return this.joining;
   }
 
   /** Leaves the room: tells the others, releases camera, microphone and connections. Idempotent; never rejects. */
   leave(): Promise<void> {
     if (this.leaving) return this.leaving;
-    this.leaving = this.endSession().finally(() => {
-      this.leaving = undefined;
-    });
+    this.leaving = this.endSession()
+      .catch(() => undefined)
+      .finally(() => {
+        this.leaving = undefined;
+      });
     return this.leaving;
   }
 

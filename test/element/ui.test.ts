@@ -77,6 +77,26 @@ describe('<video-chat> view and attributes', () => {
     expect(pageErrors.errors).to.deep.equal([]);
   });
 
+  it('turns an unforeseen failure while joining into an error event, never a page error', async () => {
+    const pageErrors = collectPageErrors();
+    const original = crypto.subtle.importKey;
+    crypto.subtle.importKey = () => Promise.reject(new Error('key import broke'));
+    try {
+      const el = await fixture<VideoChat>(html`<video-chat room=${uniqueRoom()} broker=${brokerUrl} ice-servers="[]"></video-chat>`);
+      const error = nextEvent(el, 'error');
+      await el.join();
+      const { detail } = await error;
+      expect(detail.code).to.equal('unsupported');
+      expect(detail.message).to.contain('key import broke');
+      await waitFor(() => el.state === 'idle', 'back to idle');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(pageErrors.errors).to.deep.equal([]);
+    } finally {
+      crypto.subtle.importKey = original;
+      pageErrors.stop();
+    }
+  });
+
   it('renders a hostile name as text', async () => {
     const hostile = '<img src=x onerror=alert(1)>';
     const el = await fixture<VideoChat>(html`<video-chat room=${uniqueRoom()} broker=${brokerUrl} ice-servers="[]" .name=${hostile}></video-chat>`);
