@@ -2,7 +2,8 @@ import { css } from 'lit';
 
 export const videoChatStyles = css`
   :host {
-    display: block;
+    display: flex;
+    flex-direction: column;
     position: relative;
     box-sizing: border-box;
     min-height: 240px;
@@ -25,7 +26,7 @@ export const videoChatStyles = css`
     display: flex;
     flex-direction: column;
     gap: var(--video-chat-gap, 8px);
-    height: 100%;
+    flex: 1;
   }
   .grid {
     display: grid;
