@@ -105,8 +105,11 @@ export class CallSession extends TypedEventTarget<CallSessionEventMap> {
     // Signals that arrive while the camera is still starting wait for the mesh.
     const early: Signal[] = [];
     signal.addEventListener('signal', ({ detail }) => (this.mesh ? this.mesh.handle(detail) : early.push(detail)));
-    const [localStream, connected] = await Promise.all([localMedia, signal.connect(this.abort.signal)]);
-    if (!connected || this.abort.signal.aborted) return false;
+    // Leaving must not wait for a camera prompt the visitor has not answered yet.
+    const aborted = new Promise<undefined>((resolve) => this.abort.signal.addEventListener('abort', () => resolve(undefined), { once: true }));
+    const ready = await Promise.race([Promise.all([localMedia, signal.connect(this.abort.signal)]), aborted]);
+    if (!ready || !ready[1] || this.abort.signal.aborted) return false;
+    const [localStream] = ready;
     const mesh = new PeerMesh({ peerId: this.peerId, name, rtcConfiguration: { iceServers }, localStream, signal, connectTimeoutMs });
     for (const type of ['peer-connected', 'peer-disconnected', 'peer-failed', 'media-changed']) {
       mesh.addEventListener(type, (event) => this.redispatch(event));

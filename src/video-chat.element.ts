@@ -95,6 +95,7 @@ export class VideoChat extends LitElement {
   private leaving?: Promise<void>;
   private teardownTimer?: ReturnType<typeof setTimeout>;
   private mediaRequest?: Promise<MediaStream>;
+  private leaveCalls = 0;
 
   /** `'idle' | 'joining' | 'joined' | 'left'`. */
   get state(): CallState {
@@ -143,6 +144,7 @@ export class VideoChat extends LitElement {
 
   /** Leaves the room: tells the others, releases camera, microphone and connections. Idempotent; never rejects. */
   leave(): Promise<void> {
+    this.leaveCalls++;
     if (this.leaving) return this.leaving;
     this.leaving = this.endSession()
       .catch(() => undefined)
@@ -192,7 +194,10 @@ export class VideoChat extends LitElement {
     const active = this.callState === 'joining' || this.callState === 'joined';
     const movedRoom = (changed.has('room') && changed.get('room') !== undefined) || (changed.has('password') && changed.get('password') !== undefined);
     if (movedRoom && active) {
-      void this.leave().then(() => (this.room ? this.join() : undefined));
+      // The old attempt must have wound down before the new one, or join() would return it.
+      void this.leave()
+        .then(() => this.joining)
+        .then(() => (this.room ? this.join() : undefined));
     } else if (this.autojoin && this.room && this.callState === 'idle' && this.isConnected) {
       void this.join();
     } else if (!this.autojoin && this.callState === 'idle' && !this.mediaRequest && this.isConnected) {
@@ -201,7 +206,10 @@ export class VideoChat extends LitElement {
   }
 
   private async startJoin(): Promise<void> {
+    const leavesBefore = this.leaveCalls;
     await this.leaving;
+    // `leave()` called right after `join()`, before a session existed: the visitor changed its mind.
+    if (this.leaveCalls !== leavesBefore) return;
     if (this.callState === 'joining' || this.callState === 'joined') return;
     const room = this.room.trim();
     if (!room) {

@@ -149,10 +149,9 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   private confirmVanished(remotePeerId: string): void {
     const link = this.links.get(remotePeerId);
     if (!link) return;
-    if (link.state !== 'connected') {
-      this.dropLink(remotePeerId, 'vanished');
-      return;
-    }
+    // A link still connecting is left to its own watchdog: a will can be replayed by anyone who
+    // saw it published, and must not be able to cut a pair that is just forming.
+    if (link.state !== 'connected') return;
     const willArrivedAt = performance.now();
     setTimeout(() => {
       if (this.links.get(remotePeerId) === link && link.lastHeardAt < willArrivedAt) this.dropLink(remotePeerId, 'vanished');

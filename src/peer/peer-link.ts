@@ -76,6 +76,8 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   private control?: ControlChannel;
   private restarts = 0;
   private sendQuality?: SendQuality;
+  /** Our ICE username fragment when the connection last came up: its late candidates are spare. */
+  private connectedUfrag?: string;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: PeerLinkOptions) {
@@ -271,10 +273,13 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
       if (this.state === 'closed') return;
       // Late candidates (TCP, relay) for a pair that already connected would only be spare paths;
       // a broken path gets fresh ones through an ICE restart. Spare the broker the message.
+      // Candidates of a new ICE generation (a restart) always go out.
       const ice = this.pc.iceConnectionState;
-      if (ice === 'connected' || ice === 'completed') return;
-      for (let i = 0; i < pending.length; i += LIMITS.candidatesPerMessage) {
-        const candidates = pending.slice(i, i + LIMITS.candidatesPerMessage);
+      const connectedGeneration = (ice === 'connected' || ice === 'completed') ? this.connectedUfrag : undefined;
+      const needed = pending.filter((c) => c.usernameFragment === undefined || c.usernameFragment === null || c.usernameFragment !== connectedGeneration);
+      if (needed.length === 0) return;
+      for (let i = 0; i < needed.length; i += LIMITS.candidatesPerMessage) {
+        const candidates = needed.slice(i, i + LIMITS.candidatesPerMessage);
         this.options.send({ kind: 'candidate', from: this.options.localPeerId, to: this.remotePeerId, candidates });
       }
     }, CANDIDATE_BATCH_MS);
@@ -330,6 +335,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     const connectionState = this.pc.connectionState;
     clearTimeout(this.disconnectTimer);
     if (connectionState === 'connected') {
+      this.connectedUfrag = this.pc.currentLocalDescription?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1];
       clearTimeout(this.watchdog);
       this.watchdog = undefined;
       this.restarts = 0;

@@ -85,8 +85,10 @@ class SenderBook {
       state.highest = seq;
     } else {
       const age = state.highest - seq;
+      // Outside the window first: a shift by a huge age would allocate without bound.
+      if (age >= REPLAY_WINDOW) return 'replay';
       const bit = 1n << BigInt(age);
-      if (age >= REPLAY_WINDOW || state.seen & bit) return 'replay';
+      if (state.seen & bit) return 'replay';
       state.seen |= bit;
     }
     state.tokens = Math.min(SENDER_BURST, state.tokens + ((now - state.refilledAt) / 1000) * SENDER_RATE_PER_SECOND);

@@ -10,7 +10,7 @@
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import { TypedEventTarget } from '../typed-event-target.js';
-import type { DropReason, RoomChannel } from './channel.js';
+import type { DecodeResult, DropReason, RoomChannel } from './channel.js';
 import type { DirectedSignal, Signal } from './messages.js';
 import type { SignalingStateName } from '../events.js';
 
@@ -62,6 +62,10 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
   private outageReported = false;
   private closed = false;
 
+  private readonly onMessage = (topic: string, payload: Uint8Array) => this.receive(topic, payload);
+  private readonly onError = (error: Error) => this.reportOutage(`Cannot reach the signaling broker ${this.brokerUrl}: ${error.message}`);
+  private readonly onClose = () => this.onConnectionLost();
+
   constructor(private readonly options: RoomSignalOptions) {
     super();
   }
@@ -104,9 +108,9 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
       transformWsUrl: () => this.brokerUrl,
     });
     this.client = client;
-    client.on('message', (topic, payload) => this.receive(topic, payload));
-    client.on('error', (error) => this.reportOutage(`Cannot reach the signaling broker ${this.brokerUrl}: ${error.message}`));
-    client.on('close', () => this.onConnectionLost());
+    client.on('message', this.onMessage);
+    client.on('error', this.onError);
+    client.on('close', this.onClose);
 
     return new Promise<boolean>((resolve) => {
       abort.addEventListener('abort', () => resolve(false), { once: true });
@@ -168,7 +172,11 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
         resolve();
       });
     });
-    client.removeAllListeners();
+    // Only our own listeners: MQTT.js keeps its own, and a late error must still find a listener.
+    client.off('message', this.onMessage);
+    client.off('close', this.onClose);
+    client.off('error', this.onError);
+    client.on('error', () => undefined);
   }
 
   private setState(state: SignalingState): void {
@@ -229,11 +237,16 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
       return;
     }
     this.pendingPayloads++;
-    const decoded = channel.decode(topic, payload);
+    // Decoding never rejects by contract; the catch is a second line of defence for the page.
+    const decoded = channel.decode(topic, payload).catch((): DecodeResult => ({ drop: 'invalid' }));
     // Opening is asynchronous: deliver in arrival order, so an offer is never overtaken by its candidates.
     this.receiveQueue = this.receiveQueue.then(async () => {
-      const result = await decoded;
-      this.pendingPayloads--;
+      let result: DecodeResult;
+      try {
+        result = await decoded;
+      } finally {
+        this.pendingPayloads--;
+      }
       if (this.closed) return;
       if ('drop' in result) {
         this.drop(result.drop);

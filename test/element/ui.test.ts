@@ -97,6 +97,18 @@ describe('<video-chat> view and attributes', () => {
     }
   });
 
+  it('does not join when leave() follows join() at once', async () => {
+    const el = await fixture<VideoChat>(html`<video-chat room=${uniqueRoom()} broker=${brokerUrl} ice-servers="[]"></video-chat>`);
+    let joined = false;
+    el.addEventListener('joined', () => (joined = true));
+    const joining = el.join();
+    await el.leave();
+    await joining;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(joined).to.equal(false);
+    expect(el.state).to.not.equal('joined');
+  });
+
   it('renders a hostile name as text', async () => {
     const hostile = '<img src=x onerror=alert(1)>';
     const el = await fixture<VideoChat>(html`<video-chat room=${uniqueRoom()} broker=${brokerUrl} ice-servers="[]" .name=${hostile}></video-chat>`);

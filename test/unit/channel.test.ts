@@ -82,6 +82,15 @@ describe('room channel checks', () => {
     expect(await receiver.decode(topic, payloads[0])).to.deep.equal({ drop: 'replay' });
   });
 
+  it('refuses a sequence number far behind without cost, after a sender jumped ahead', async () => {
+    const keys = await deriveRoomKeys('room', 'pw');
+    const topic = receiver.topics.presence;
+    const sealedWith = async (seq: number) => seal(keys, topic, await pack(new TextEncoder().encode(JSON.stringify({ s: seq, t: now, m: { v: 1, ...hello } }))));
+    expect(await receiver.decode(topic, await sealedWith(2 ** 40))).to.deep.equal({ signal: hello });
+    expect(await receiver.decode(topic, await sealedWith(1))).to.deep.equal({ drop: 'replay' });
+    expect(await receiver.decode(topic, await sealedWith(2 ** 40 - 63))).to.deep.equal({ signal: hello });
+  });
+
   it('refuses stale messages and oversize payloads', async () => {
     const topic = sender.topics.presence;
     const payload = await sender.encode(topic, hello);
