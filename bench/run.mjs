@@ -13,7 +13,7 @@ import { startMosquitto } from '../scripts/brokers.mjs';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 import { startStaticServer } from '../scripts/static-server.mjs';
 import { bundleSizes } from '../scripts/bundle-size.mjs';
-import { checkSystem, loopbackOnly } from '../scripts/system-check.mjs';
+import { runInLoopbackNamespace } from '../scripts/system-check.mjs';
 import { renderRatioChart } from './chart.mjs';
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 10);
@@ -24,13 +24,10 @@ const SYSTEMS = ['ours', 'trystero'];
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'pairs,idle,kill,crowd').split(','));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-if (!process.env.VC_IN_NAMESPACE) {
-  checkSystem();
+runInLoopbackNamespace(() => {
   const build = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
-  const { status } = spawnSync(...loopbackOnly(`env VC_IN_NAMESPACE=1 node ${process.argv[1]}`), { stdio: 'inherit' });
-  process.exit(status ?? 1);
-}
+});
 
 // A global watchdog: the runner always stops, and takes down what it started.
 const started = [];

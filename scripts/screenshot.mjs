@@ -1,17 +1,12 @@
 // Takes docs/screenshot.png from a real headless run: two demo pages join one room and the first
 // page's element is captured once both remote tiles decode video. Run: npm run screenshot
-import { spawnSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './chromium.mjs';
 import { startDemoServer } from './demo-server.mjs';
-import { checkSystem, loopbackOnly } from './system-check.mjs';
+import { runInLoopbackNamespace } from './system-check.mjs';
 
-if (!process.env.VC_IN_NAMESPACE) {
-  // Re-run inside a loopback-only network namespace, so WebRTC stays on 127.0.0.1.
-  checkSystem();
-  const { status } = spawnSync(...loopbackOnly(`env VC_IN_NAMESPACE=1 node ${process.argv[1]}`), { stdio: 'inherit' });
-  process.exit(status ?? 1);
-}
+// WebRTC must stay on 127.0.0.1: re-run inside a loopback-only network namespace.
+runInLoopbackNamespace();
 
 const demo = await startDemoServer();
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });

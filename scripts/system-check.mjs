@@ -26,3 +26,16 @@ export function checkSystem({ iptables = false } = {}) {
     process.exit(1);
   }
 }
+
+/**
+ * For scripts that drive Chromium (screenshot, bench): outside the namespace, checks the machine,
+ * runs `prepare` (e.g. a build), re-runs this very script inside a loopback-only namespace and
+ * exits with its status. Inside, returns at once.
+ */
+export function runInLoopbackNamespace(prepare = () => {}) {
+  if (process.env.VC_IN_NAMESPACE) return;
+  checkSystem();
+  prepare();
+  const { status } = spawnSync(...loopbackOnly(`env VC_IN_NAMESPACE=1 node ${process.argv[1]}`), { stdio: 'inherit' });
+  process.exit(status ?? 1);
+}

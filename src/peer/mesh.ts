@@ -162,12 +162,17 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   dropLink(remotePeerId: string, reason: DisconnectReason): void {
     const link = this.links.get(remotePeerId);
     if (!link) return;
-    this.links.delete(remotePeerId);
     const wasConnected = link.state === 'connected';
     link.close();
+    this.forget(link, wasConnected, reason);
+  }
+
+  /** Removes a closed link and reports the peer gone, once, if it had been connected. */
+  private forget(link: PeerLink, wasConnected: boolean, reason: DisconnectReason): void {
+    this.links.delete(link.remotePeerId);
     this.adaptSendQuality();
     if (wasConnected) {
-      this.dispatchEvent(new CustomEvent('peer-disconnected', { detail: { peerId: remotePeerId, name: link.remoteName, reason } }));
+      this.dispatchEvent(new CustomEvent('peer-disconnected', { detail: { peerId: link.remotePeerId, name: link.remoteName, reason } }));
     }
   }
 
@@ -212,13 +217,10 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     link.addEventListener('bye', () => this.dropLink(remotePeerId, 'left'));
     link.addEventListener('failed', (event) => {
       if (this.links.get(remotePeerId) !== link) return;
-      this.links.delete(remotePeerId);
-      this.adaptSendQuality();
-      if (event.detail.wasConnected) {
-        const reason = event.detail.silent ? 'vanished' : 'failed';
-        this.dispatchEvent(new CustomEvent('peer-disconnected', { detail: { peerId: remotePeerId, name: link.remoteName, reason } }));
-      } else {
-        this.dispatchEvent(new CustomEvent('peer-failed', { detail: { peerId: remotePeerId, name: link.remoteName, message: event.detail.message } }));
+      const { wasConnected, silent, message } = event.detail;
+      this.forget(link, wasConnected, silent ? 'vanished' : 'failed');
+      if (!wasConnected) {
+        this.dispatchEvent(new CustomEvent('peer-failed', { detail: { peerId: remotePeerId, name: link.remoteName, message } }));
       }
     });
     return link;

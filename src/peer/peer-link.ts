@@ -60,7 +60,6 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   readonly remotePeerId: string;
   /** Display name of the remote peer, as it last told us. */
   remoteName = '';
-  /** Everything the remote peer sends us, as one stream for a `<video>`. */
   private stream = new MediaStream();
   state: PeerLinkState = 'new';
 

@@ -64,6 +64,25 @@ interface SenderState {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+const WINDOW_MASK = (1n << BigInt(REPLAY_WINDOW)) - 1n;
+
+/** Records `seq` in the sender's window; true if it was seen already or lies below the window. */
+function isReplay(state: SenderState, seq: number): boolean {
+  if (seq > state.highest) {
+    const shift = seq - state.highest;
+    state.seen = shift >= REPLAY_WINDOW ? 1n : ((state.seen << BigInt(shift)) | 1n) & WINDOW_MASK;
+    state.highest = seq;
+    return false;
+  }
+  const age = state.highest - seq;
+  // Outside the window first: a shift by a huge age would allocate without bound.
+  if (age >= REPLAY_WINDOW) return true;
+  const bit = 1n << BigInt(age);
+  if (state.seen & bit) return true;
+  state.seen |= bit;
+  return false;
+}
+
 /** Remembers each sender's recent sequence numbers and spends its rate budget. */
 class SenderBook {
   private readonly senders = new Map<string, SenderState>();
@@ -76,21 +95,8 @@ class SenderBook {
       this.senders.set(from, state);
     }
     // Replays are refused before the rate budget is spent, so replaying a peer's old messages
-    // cannot use up that peer's budget.
-    if (replayable) {
-      // Goodbyes skip the window (see decode); they still spend the rate budget.
-    } else if (seq > state.highest) {
-      const shift = seq - state.highest;
-      state.seen = shift >= REPLAY_WINDOW ? 1n : ((state.seen << BigInt(shift)) | 1n) & ((1n << BigInt(REPLAY_WINDOW)) - 1n);
-      state.highest = seq;
-    } else {
-      const age = state.highest - seq;
-      // Outside the window first: a shift by a huge age would allocate without bound.
-      if (age >= REPLAY_WINDOW) return 'replay';
-      const bit = 1n << BigInt(age);
-      if (state.seen & bit) return 'replay';
-      state.seen |= bit;
-    }
+    // cannot use up that peer's budget. Goodbyes skip the window (see decode).
+    if (!replayable && isReplay(state, seq)) return 'replay';
     state.tokens = Math.min(SENDER_BURST, state.tokens + ((now - state.refilledAt) / 1000) * SENDER_RATE_PER_SECOND);
     state.refilledAt = now;
     if (state.tokens < 1) return 'rate-limited';

@@ -92,7 +92,13 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
     const { presence, inbox } = channel.topics;
     const peerId = this.options.peerId;
     // The will is fixed for the life of the connection, so it is sealed now.
-    const will = await channel.encode(presence, { kind: 'bye', from: peerId, reason: 'vanished' });
+    // Goodbyes are exempt from the replay window (see channel.ts), so the plain one for `pagehide`
+    // can be sealed once too, now, while there is time for asynchronous work.
+    const [will, bye] = await Promise.all([
+      channel.encode(presence, { kind: 'bye', from: peerId, reason: 'vanished' }),
+      channel.encode(presence, { kind: 'bye', from: peerId }),
+    ]);
+    this.byePayload = bye;
     if (abort.aborted || this.closed) return false;
     this.setState('connecting');
     const client = mqtt.connect(this.brokerUrl, {
@@ -124,7 +130,6 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
           this.outageReported = false;
           // MQTT.js schedules a retry with the period set before the loss: start the next outage afresh.
           client.options.reconnectPeriod = FIRST_RETRY_MS;
-          this.prepareBye();
           this.setState('online');
           if (this.everSubscribed) this.dispatchEvent(new Event('reconnected'));
           this.everSubscribed = true;
@@ -146,7 +151,7 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
 
   /**
    * Says goodbye synchronously, for `pagehide`, where there is no time for asynchronous sealing.
-   * The payload is sealed ahead of time (and again after every send).
+   * The payload was sealed when connecting.
    */
   sayByeNow(): void {
     if (this.client?.connected && this.byePayload && this.channel) {
@@ -204,15 +209,6 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
     if (this.failedAttempts >= this.options.brokerUrls.length) this.reportOutage(`Lost the signaling broker; retrying.`);
   }
 
-  private prepareBye(): void {
-    const channel = this.channel;
-    if (!channel) return;
-    const bye = channel.encode(channel.topics.presence, { kind: 'bye', from: this.options.peerId });
-    this.sendQueue = this.sendQueue.then(async () => {
-      this.byePayload = await bye;
-    }).catch(() => undefined);
-  }
-
   private publish(topic: string, signal: Signal): void {
     const channel = this.channel;
     if (this.closed || !channel) return;
@@ -222,7 +218,6 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
       const payload = await encoded;
       if (!this.closed) this.client?.publish(topic, payload as Buffer, { qos: 1 });
     }).catch(() => undefined);
-    if (signal.kind !== 'bye') this.prepareBye();
   }
 
   private drop(reason: DropReason): void {

@@ -3,28 +3,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import mqtt from 'mqtt';
-import { median, pageUrl, useBrokerServerAndBrowser, waitUntil } from './support.mjs';
+import { expectDecoding, median, openVisitor, useBrokerServerAndBrowser, waitUntil } from './support.mjs';
 
 describe('two visitors on a plain page with the built bundle', () => {
   const fixture = useBrokerServerAndBrowser();
 
-  async function visit(room, name) {
-    const context = await fixture.browser.newContext();
-    const page = await context.newPage();
-    await page.goto(pageUrl(fixture.server.origin, { room, broker: fixture.broker.url, name }));
-    return { context, page };
-  }
+  const visit = (room, name) => openVisitor(fixture.browser, fixture.server.origin, { room, broker: fixture.broker.url, name });
 
   it('connect, decode each other\'s video and hang up cleanly (5 trials)', async () => {
     const timings = [];
     for (let trial = 0; trial < 5; trial++) {
       const room = `e2e-${trial}-${Math.random().toString(36).slice(2, 8)}`;
       const [ada, bob] = await Promise.all([visit(room, 'Ada'), visit(room, 'Bob')]);
-      for (const { page } of [ada, bob]) {
-        await waitUntil(page, () => window.visit.firstRemoteFrameAt !== undefined);
-        const before = await page.evaluate(() => window.remoteFrames()[0]);
-        await waitUntil(page, (n) => window.remoteFrames()[0] >= n + 10, 10000, before);
-      }
+      for (const { page } of [ada, bob]) await expectDecoding(page, 10, 10000);
       const [a, b] = await Promise.all([ada, bob].map(({ page }) => page.evaluate(() => window.visit)));
       assert.deepEqual([a.errors, b.errors], [[], []]);
       assert.equal(a.events.find((e) => e.type === 'connected').detail.name, 'Bob');
