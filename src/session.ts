@@ -88,7 +88,7 @@ export class CallSession extends TypedEventTarget<CallSessionEventMap> {
 
   /** Joins the room. Resolves `true` once announced, `false` if `leave()` came first. Never rejects. */
   async join(): Promise<boolean> {
-    const { room, password, brokerUrls, name, iceServers, localMedia, connectTimeoutMs } = this.options;
+    const { room, password, brokerUrls, localMedia } = this.options;
     if (typeof crypto === 'undefined' || !crypto.subtle || typeof RTCPeerConnection === 'undefined') {
       const message = 'This page cannot make calls: it needs WebRTC and WebCrypto, which browsers only offer on https:// pages (or localhost).';
       this.dispatchEvent(new CustomEvent('unsupported', { detail: { message } }));
@@ -107,19 +107,27 @@ export class CallSession extends TypedEventTarget<CallSessionEventMap> {
     signal.addEventListener('signal', ({ detail }) => (this.mesh ? this.mesh.handle(detail) : early.push(detail)));
     // Leaving must not wait for a camera prompt the visitor has not answered yet.
     const aborted = new Promise<undefined>((resolve) => this.abort.signal.addEventListener('abort', () => resolve(undefined), { once: true }));
-    const ready = await Promise.race([Promise.all([localMedia, signal.connect(this.abort.signal)]), aborted]);
-    if (!ready || !ready[1] || this.abort.signal.aborted) return false;
-    const [localStream] = ready;
-    const mesh = new PeerMesh({ peerId: this.peerId, name, rtcConfiguration: { iceServers }, localStream, signal, connectTimeoutMs });
-    for (const type of ['peer-connected', 'peer-disconnected', 'peer-failed', 'media-changed']) {
-      mesh.addEventListener(type, (event) => this.redispatch(event));
-    }
-    this.mesh = mesh;
+    // The mesh starts as soon as the camera is ready, while the broker may still be connecting, so
+    // that it can prepare its first offer meanwhile.
+    const meshReady = localMedia.then((localStream) => (this.abort.signal.aborted ? undefined : this.startMesh(localStream, signal)));
+    const ready = await Promise.race([Promise.all([meshReady, signal.connect(this.abort.signal)]), aborted]);
+    if (!ready || !ready[0] || !ready[1] || this.abort.signal.aborted) return false;
+    const [mesh] = ready;
     early.forEach((s) => mesh.handle(s));
     globalThis.addEventListener?.('pagehide', this.onPageHide);
     globalThis.addEventListener?.('online', this.onOnline);
     mesh.announce();
     return true;
+  }
+
+  private startMesh(localStream: MediaStream, signal: RoomSignal): PeerMesh {
+    const { name, iceServers, connectTimeoutMs } = this.options;
+    const mesh = new PeerMesh({ peerId: this.peerId, name, rtcConfiguration: { iceServers }, localStream, signal, connectTimeoutMs });
+    for (const type of ['peer-connected', 'peer-disconnected', 'peer-failed', 'media-changed']) {
+      mesh.addEventListener(type, (event) => this.redispatch(event));
+    }
+    this.mesh = mesh;
+    return mesh;
   }
 
   /** Says goodbye, closes every peer connection and the broker connection. Idempotent. */

@@ -13,6 +13,7 @@ import type { DisconnectReason, PeerInfo } from '../events.js';
 import type { DirectedSignal, HelloSignal, Signal } from '../signaling/messages.js';
 import { DEFAULT_VIDEO } from '../media/local-media.js';
 import { PeerLink, type SendQuality } from './peer-link.js';
+import { discardPrepared, prepareOffer, type PreparedOffer } from './prepared-offer.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 
 /** What the mesh needs from signaling; the MQTT RoomSignal provides it. */
@@ -57,15 +58,28 @@ const CROWDED_FROM = 4;
 /** How long a peer reported dead by the broker gets to prove otherwise over its heartbeat. */
 const VANISH_CONFIRM_MS = 750;
 
+/**
+ * A used prepared offer is replaced after this pause, not at once: right after a newcomer arrives
+ * the CPU is better spent on its connection (and on the others arriving with it).
+ */
+const SPARE_REFILL_DELAY_MS = 2000;
+/** A prepared offer older than this is replaced rather than sent (its relay allocations and credentials may have aged). */
+const SPARE_MAX_AGE_MS = 5 * 60_000;
+
 export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   private readonly links = new Map<string, PeerLink>();
   private closed = false;
   private crowded = false;
+  /** One offer prepared ahead, for the next newcomer we offer to. */
+  private spare?: PreparedOffer;
+  private preparingSpare = false;
+  private spareTimer?: ReturnType<typeof setTimeout>;
   /** Our join time as announced: kept across re-announcements after a broker outage. */
   private readonly joinedAt = Date.now();
 
   constructor(private readonly options: PeerMeshOptions) {
     super();
+    this.prepareSpare();
   }
 
   /** Peers whose media connection is live. */
@@ -102,11 +116,11 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     switch (signal.kind) {
       case 'hello':
         if (this.links.has(signal.from)) return;
-        if (this.joinedBefore(signal)) this.createLink(signal.from, signal.name).start();
+        if (this.joinedBefore(signal)) this.createLink(signal.from, signal.name, this.takeSpare()).start();
         else this.options.signal.sendTo({ kind: 'here', from: peerId, to: signal.from, name });
         return;
       case 'here':
-        if (!this.links.has(signal.from)) this.createLink(signal.from, signal.name).start();
+        if (!this.links.has(signal.from)) this.createLink(signal.from, signal.name, this.takeSpare()).start();
         return;
       case 'offer': {
         const link = this.links.get(signal.from) ?? this.createLink(signal.from, signal.name);
@@ -127,6 +141,9 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   /** Restarts ICE on every link, e.g. when the browser comes back online after a network change. */
   restartAll(): void {
     for (const link of this.links.values()) link.restartIce();
+    // The prepared offer's candidates belong to the network we just left.
+    this.dropSpare();
+    this.spareTimer = setTimeout(() => this.prepareSpare(), SPARE_REFILL_DELAY_MS);
   }
 
   /** Says goodbye to every peer over the peer-to-peer control channels (best effort). */
@@ -140,6 +157,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     this.sayByeToAll();
     for (const peerId of [...this.links.keys()]) this.dropLink(peerId, 'left');
     this.closed = true;
+    this.dropSpare();
   }
 
   /**
@@ -195,9 +213,43 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     for (const link of this.links.values()) link.setSendQuality(quality);
   }
 
-  private createLink(remotePeerId: string, remoteName: string): PeerLink {
+  private prepareSpare(): void {
+    if (this.closed || this.spare || this.preparingSpare) return;
+    this.preparingSpare = true;
+    prepareOffer(this.options.rtcConfiguration, this.options.localStream).then(
+      (prepared) => {
+        this.preparingSpare = false;
+        if (this.closed || this.spare) discardPrepared(prepared);
+        else this.spare = prepared;
+      },
+      // Offers are then made when needed, as without a spare.
+      () => (this.preparingSpare = false),
+    );
+  }
+
+  /** The prepared offer, if one is ready and fresh; a replacement is made a little later. */
+  private takeSpare(): PreparedOffer | undefined {
+    const spare = this.spare;
+    this.spare = undefined;
+    clearTimeout(this.spareTimer);
+    this.spareTimer = setTimeout(() => this.prepareSpare(), SPARE_REFILL_DELAY_MS);
+    if (spare && performance.now() - spare.preparedAt > SPARE_MAX_AGE_MS) {
+      discardPrepared(spare);
+      return undefined;
+    }
+    return spare;
+  }
+
+  private dropSpare(): void {
+    clearTimeout(this.spareTimer);
+    if (this.spare) discardPrepared(this.spare);
+    this.spare = undefined;
+  }
+
+  private createLink(remotePeerId: string, remoteName: string, prepared?: PreparedOffer): PeerLink {
     const { peerId, name, rtcConfiguration, localStream, signal, connectTimeoutMs } = this.options;
     const link = new PeerLink({
+      prepared,
       localPeerId: peerId,
       localName: name,
       remotePeerId,

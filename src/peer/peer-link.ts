@@ -7,6 +7,7 @@
  */
 import { LIMITS, type CandidateSignal, type DescriptionSignal, type DirectedSignal } from '../signaling/messages.js';
 import { ControlChannel } from './control-channel.js';
+import { addLocalMedia, firstCandidates, MEDIA_KINDS, type PreparedOffer } from './prepared-offer.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 
 export interface PeerLinkOptions {
@@ -26,6 +27,8 @@ export interface PeerLinkOptions {
   restartTimeoutMs?: number;
   /** ICE restarts to try in a row before giving up. */
   maxRestarts?: number;
+  /** An offer made before this peer was known (see `prepareOffer`): `start()` sends it at once. */
+  prepared?: PreparedOffer;
 }
 
 export interface SendQuality {
@@ -51,10 +54,8 @@ export interface PeerLinkEventMap {
   bye: Event;
 }
 
-const MEDIA_KINDS = ['audio', 'video'] as const;
 const CANDIDATE_BATCH_MS = 15;
 const POLITE_RECOVERY_DELAY_MS = 3000;
-const FIRST_CANDIDATE_WAIT_MS = 40;
 
 export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   readonly remotePeerId: string;
@@ -82,7 +83,8 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   constructor(private readonly options: PeerLinkOptions) {
     super();
     this.remotePeerId = options.remotePeerId;
-    this.pc = new RTCPeerConnection(options.rtcConfiguration);
+    this.pc = options.prepared?.pc ?? new RTCPeerConnection(options.rtcConfiguration);
+    if (options.prepared) this.openControlChannel(options.prepared.control);
     this.pc.addEventListener('negotiationneeded', () => void this.makeOffer());
     this.pc.addEventListener('icecandidate', ({ candidate }) => {
       if (candidate && candidate.candidate) this.queueCandidate(candidate.toJSON());
@@ -113,18 +115,20 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     return this.control?.lastHeardAt ?? 0;
   }
 
-  /** Starts as the offering side: adds local media (or receive-only transceivers), which triggers an offer. */
+  /**
+   * Starts as the offering side: sends the prepared offer, or adds local media (or receive-only
+   * transceivers), which triggers an offer.
+   */
   start(): void {
     if (this.state !== 'new') return;
     this.state = 'connecting';
-    this.openControlChannel();
-    const { localStream } = this.options;
-    for (const kind of MEDIA_KINDS) {
-      const track = localStream.getTracks().find((t) => t.kind === kind);
-      if (track) this.pc.addTrack(track, localStream);
-      else this.pc.addTransceiver(kind, { direction: 'recvonly' });
-    }
     this.armWatchdog();
+    if (this.options.prepared) {
+      void this.sendLocalDescription('offer', { gathered: true });
+      return;
+    }
+    this.openControlChannel();
+    addLocalMedia(this.pc, this.options.localStream);
   }
 
   /** Handles a signal from the remote peer. Signals are applied one at a time, in arrival order. */
@@ -289,20 +293,8 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
    * milliseconds host candidates take spares the far side a round of trickling, and the broker
    * a message. Later candidates (relay, TCP) still trickle.
    */
-  private async sendLocalDescription(kind: 'offer' | 'answer'): Promise<void> {
-    if (this.outgoingCandidates.length === 0 && this.pc.iceGatheringState !== 'complete') {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          this.pc.removeEventListener('icecandidate', done);
-          resolve();
-        };
-        const timer = setTimeout(done, FIRST_CANDIDATE_WAIT_MS);
-        this.pc.addEventListener('icecandidate', done);
-      });
-      // Let the rest of the same burst arrive.
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
+  private async sendLocalDescription(kind: 'offer' | 'answer', { gathered = false } = {}): Promise<void> {
+    if (!gathered && this.outgoingCandidates.length === 0) await firstCandidates(this.pc);
     // An answer is current once applied; an offer stays pending until answered. (While we waited,
     // a renegotiation may have begun: the answer must still go out.)
     const description = kind === 'answer' ? this.pc.currentLocalDescription : this.pc.pendingLocalDescription;
@@ -315,9 +307,9 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     this.options.send({ kind, from: localPeerId, to: this.remotePeerId, name: localName, sdp: description.sdp });
   }
 
-  private openControlChannel(): void {
+  private openControlChannel(existing?: ControlChannel): void {
     if (this.control) return;
-    const control = new ControlChannel(this.pc);
+    const control = existing ?? new ControlChannel(this.pc);
     this.control = control;
     control.addEventListener('bye', () => this.dispatchEvent(new Event('bye')));
     control.addEventListener('silent', () => this.recover('the peer stopped answering'));

@@ -175,9 +175,12 @@ describe('calls that survive', () => {
   });
 });
 
-/** The ICE username fragment the remote side currently uses, read from the page's peer connection. */
+/**
+ * The ICE username fragment the remote side currently uses, read from the page's connected peer
+ * connection (the page also holds a prepared offer, which has no remote side yet).
+ */
 function remoteUfrag(page) {
-  return page.evaluate(() => window.peerConnections.at(-1).remoteDescription.sdp.match(/a=ice-ufrag:(\S+)/)[1]);
+  return page.evaluate(() => window.peerConnections.find((pc) => pc.connectionState === 'connected').remoteDescription.sdp.match(/a=ice-ufrag:(\S+)/)[1]);
 }
 
 async function expectNoDecodingYet(page) {

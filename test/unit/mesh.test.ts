@@ -68,3 +68,49 @@ describe('PeerMesh: who offers', () => {
     expect(m.peers).to.deep.equal([]);
   });
 });
+
+describe('PeerMesh: offers prepared ahead', () => {
+  type WithSpare = { spare?: { pc: RTCPeerConnection } };
+  const ufragOf = (sdp: string) => sdp.match(/a=ice-ufrag:(\S+)/)?.[1];
+
+  it('sends a newcomer the offer it prepared before the newcomer was known, candidates included', async () => {
+    const { sent, port } = recordingPort();
+    const m = mesh('zzzzzzzzzzzz', port);
+    await waitFor(() => (m as unknown as WithSpare).spare !== undefined, 'a prepared offer');
+    const prepared = (m as unknown as WithSpare).spare!.pc;
+    m.handle({ kind: 'hello', from: 'aaaaaaaaaaaa', name: 'New', since: Date.now() + 1000 });
+    expect((m as unknown as WithSpare).spare, 'taken, not reused').to.equal(undefined);
+    await waitFor(() => sent.some((s) => s.kind === 'offer'), 'an offer');
+    const offer = sent.find((s) => s.kind === 'offer') as { sdp: string };
+    expect(ufragOf(offer.sdp)).to.equal(ufragOf(prepared.localDescription!.sdp));
+    expect(offer.sdp).to.include('a=candidate:');
+    m.close();
+    expect(prepared.signalingState).to.equal('closed');
+  });
+
+  it('connects a pair through a prepared offer', async () => {
+    // Two meshes wired back to back: what one sends, the other handles.
+    const meshes = new Map<string, PeerMesh>();
+    const portFor = (self: string): SignalPort => ({
+      broadcast: (s) => queueMicrotask(() => [...meshes].filter(([id]) => id !== self).forEach(([, m]) => m.handle(s))),
+      sendTo: (s) => queueMicrotask(() => meshes.get(s.to)?.handle(s)),
+    });
+    const streams: MediaStream[] = [];
+    const stream = async () => {
+      streams.push(await navigator.mediaDevices.getUserMedia({ video: true, audio: true }));
+      return streams.at(-1)!;
+    };
+    const early = new PeerMesh({ peerId: 'eeeeeeeeeeee', name: 'Early', rtcConfiguration: { iceServers: [] }, localStream: await stream(), signal: portFor('eeeeeeeeeeee') });
+    meshes.set('eeeeeeeeeeee', early);
+    await waitFor(() => (early as unknown as WithSpare).spare !== undefined, 'a prepared offer');
+    const preparedPc = (early as unknown as WithSpare).spare!.pc;
+    const late = new PeerMesh({ peerId: 'llllllllllll', name: 'Late', rtcConfiguration: { iceServers: [] }, localStream: await stream(), signal: portFor('llllllllllll') });
+    meshes.set('llllllllllll', late);
+    late.announce();
+    await waitFor(() => early.peers.length === 1 && late.peers.length === 1, 'both connected', 10000);
+    expect(early.link('llllllllllll')!.connection).to.equal(preparedPc);
+    expect(late.remoteStreams.get('eeeeeeeeeeee')!.getVideoTracks()).to.have.length(1);
+    for (const m of [early, late]) m.close();
+    for (const track of streams.flatMap((s) => s.getTracks())) track.stop();
+  });
+});
