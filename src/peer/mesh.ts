@@ -59,8 +59,8 @@ const CROWDED_FROM = 4;
 const VANISH_CONFIRM_MS = 750;
 
 /**
- * A used prepared offer is replaced after this pause, not at once: right after a newcomer arrives
- * the CPU is better spent on its connection (and on the others arriving with it).
+ * A used prepared offer is replaced after this pause, and only once no pair is still connecting:
+ * while newcomers arrive, the CPU is better spent on their connections.
  */
 const SPARE_REFILL_DELAY_MS = 2000;
 /** A prepared offer older than this is replaced rather than sent (its relay allocations and credentials may have aged). */
@@ -143,7 +143,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     for (const link of this.links.values()) link.restartIce();
     // The prepared offer's candidates belong to the network we just left.
     this.dropSpare();
-    this.spareTimer = setTimeout(() => this.prepareSpare(), SPARE_REFILL_DELAY_MS);
+    this.refillSpareLater();
   }
 
   /** Says goodbye to every peer over the peer-to-peer control channels (best effort). */
@@ -215,6 +215,10 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
 
   private prepareSpare(): void {
     if (this.closed || this.spare || this.preparingSpare) return;
+    if ([...this.links.values()].some((link) => link.state !== 'connected')) {
+      this.refillSpareLater();
+      return;
+    }
     this.preparingSpare = true;
     prepareOffer(this.options.rtcConfiguration, this.options.localStream).then(
       (prepared) => {
@@ -231,13 +235,17 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   private takeSpare(): PreparedOffer | undefined {
     const spare = this.spare;
     this.spare = undefined;
-    clearTimeout(this.spareTimer);
-    this.spareTimer = setTimeout(() => this.prepareSpare(), SPARE_REFILL_DELAY_MS);
+    this.refillSpareLater();
     if (spare && performance.now() - spare.preparedAt > SPARE_MAX_AGE_MS) {
       discardPrepared(spare);
       return undefined;
     }
     return spare;
+  }
+
+  private refillSpareLater(): void {
+    clearTimeout(this.spareTimer);
+    this.spareTimer = setTimeout(() => this.prepareSpare(), SPARE_REFILL_DELAY_MS);
   }
 
   private dropSpare(): void {
