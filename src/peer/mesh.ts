@@ -52,7 +52,7 @@ export function sendQualityFor(peerCount: number): SendQuality {
 }
 
 /** In a full room the camera itself captures less, which spares every encoder and the local tile. */
-const CROWDED_CAPTURE: MediaTrackConstraints = { width: { ideal: 320 }, height: { ideal: 180 }, frameRate: { ideal: 24 } };
+const CROWDED_CAPTURE: MediaTrackConstraints = { width: { ideal: 256 }, height: { ideal: 144 }, frameRate: { ideal: 24 } };
 const CROWDED_FROM = 4;
 
 /** How long a peer reported dead by the broker gets to prove otherwise over its heartbeat. */
