@@ -33,7 +33,10 @@ describe('a hostile broker', () => {
     const forbidden = ['v=0', 'a=candidate', 'candidate:', 'ice-ufrag', 'ice-pwd', 'fingerprint', 'sha-256', 'typ host', room, password, ...names, 'Ada', 'Bob', 'hello', 'offer', 'answer'];
     const ipAddress = /\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/;
     const bytes = spy.captured.reduce((sum, m) => sum + m.payload.length, 0);
-    assert.ok(spy.captured.length >= 6, `expected a real exchange, captured ${spy.captured.length}`);
+    // The least a whole call takes: two hellos and the goodbye on the room topic, an offer and an
+    // answer in the two inboxes (a `here` or trickled candidates may add more).
+    assert.ok(spy.captured.length >= 5, `expected a real exchange, captured ${spy.captured.length}`);
+    assert.ok(new Set(spy.captured.map((m) => m.topic)).size >= 3, 'expected the room topic and both inboxes');
     for (const { topic, payload } of spy.captured) {
       for (const text of [topic, payload.toString('latin1'), payload.toString('utf8')]) {
         for (const word of forbidden) assert.ok(!text.toLowerCase().includes(word.toLowerCase()), `"${word}" leaked in ${topic}`);
