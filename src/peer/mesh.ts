@@ -63,7 +63,10 @@ const VANISH_CONFIRM_MS = 750;
  * while newcomers arrive, the CPU is better spent on their connections.
  */
 const SPARE_REFILL_DELAY_MS = 2000;
-/** A prepared offer older than this is replaced rather than sent (its relay allocations and credentials may have aged). */
+/**
+ * A prepared offer is renewed this often, and one found older (timers sleep in background tabs) is
+ * not sent: its candidates may belong to a network since left, its TURN credentials may have aged.
+ */
 const SPARE_MAX_AGE_MS = 5 * 60_000;
 
 export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
@@ -223,8 +226,17 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     prepareOffer(this.options.rtcConfiguration, this.options.localStream).then(
       (prepared) => {
         this.preparingSpare = false;
-        if (this.closed || this.spare) discardPrepared(prepared);
-        else this.spare = prepared;
+        if (this.closed || this.spare) {
+          discardPrepared(prepared);
+          return;
+        }
+        this.spare = prepared;
+        clearTimeout(this.spareTimer);
+        // A visitor waiting alone for a long time still has a fresh offer when someone comes.
+        this.spareTimer = setTimeout(() => {
+          this.dropSpare();
+          this.prepareSpare();
+        }, SPARE_MAX_AGE_MS);
       },
       // Offers are then made when needed, as without a spare.
       () => (this.preparingSpare = false),
