@@ -25,17 +25,21 @@ export class ControlChannel extends TypedEventTarget<ControlChannelEventMap> {
   /** Whether the peer is currently considered silent. */
   silent = false;
   private readonly channel: RTCDataChannel;
-  private readonly timer: ReturnType<typeof setInterval>;
+  private timer?: ReturnType<typeof setInterval>;
 
   constructor(pc: RTCPeerConnection) {
     super();
     this.channel = pc.createDataChannel('control', { negotiated: true, id: CONTROL_CHANNEL_ID });
-    this.channel.addEventListener('open', () => this.heard());
+    this.channel.addEventListener('open', () => {
+      this.heard();
+      // Ticking starts only now: before the channel opens there is nothing to send or to miss, and
+      // a prepared offer may wait a long time for its peer.
+      if (this.channel.readyState === 'open') this.timer ??= setInterval(() => this.tick(), HEARTBEAT_INTERVAL_MS);
+    }, { once: true });
     this.channel.addEventListener('message', ({ data }) => {
       this.heard();
       if (data === 'bye') this.dispatchEvent(new Event('bye'));
     });
-    this.timer = setInterval(() => this.tick(), HEARTBEAT_INTERVAL_MS);
   }
 
   /** Says goodbye to the peer directly (best effort). */
