@@ -4,6 +4,7 @@
  */
 import type { DisconnectReason, PeerInfo } from './events.js';
 import { PeerMesh, type PeerConnectedDetail } from './peer/mesh.js';
+import { discardPrepared, prepareOffer, type PreparedOffer } from './peer/prepared-offer.js';
 import { openRoomChannel } from './signaling/channel.js';
 import { randomPeerId, type Signal } from './signaling/messages.js';
 import { RoomSignal, type SignalingState } from './signaling/room-signal.js';
@@ -107,9 +108,18 @@ export class CallSession extends TypedEventTarget<CallSessionEventMap> {
     signal.addEventListener('signal', ({ detail }) => (this.mesh ? this.mesh.handle(detail) : early.push(detail)));
     // Leaving must not wait for a camera prompt the visitor has not answered yet.
     const aborted = new Promise<undefined>((resolve) => this.abort.signal.addEventListener('abort', () => resolve(undefined), { once: true }));
-    // The mesh starts as soon as the camera is ready, while the broker may still be connecting, so
-    // that it can prepare its first offer meanwhile.
-    const meshReady = localMedia.then((localStream) => (this.abort.signal.aborted ? undefined : this.startMesh(localStream, signal)));
+    // The first offer is prepared while the camera and the broker connection are still starting
+    // (its media is added once the camera is ready), and the mesh starts as soon as the camera is
+    // ready: a visitor arrives with an offer in hand.
+    const earlySpare = prepareOffer({ iceServers: this.options.iceServers });
+    earlySpare.catch(() => undefined);
+    let spareAdopted = false;
+    this.abort.signal.addEventListener('abort', () => spareAdopted || void earlySpare.then(discardPrepared, () => undefined), { once: true });
+    const meshReady = localMedia.then((localStream) => {
+      if (this.abort.signal.aborted) return undefined;
+      spareAdopted = true;
+      return this.startMesh(localStream, signal, earlySpare);
+    });
     const ready = await Promise.race([Promise.all([meshReady, signal.connect(this.abort.signal)]), aborted]);
     if (!ready || !ready[0] || !ready[1] || this.abort.signal.aborted) return false;
     const [mesh] = ready;
@@ -120,9 +130,9 @@ export class CallSession extends TypedEventTarget<CallSessionEventMap> {
     return true;
   }
 
-  private startMesh(localStream: MediaStream, signal: RoomSignal): PeerMesh {
+  private startMesh(localStream: MediaStream, signal: RoomSignal, earlySpare: Promise<PreparedOffer>): PeerMesh {
     const { name, iceServers, connectTimeoutMs } = this.options;
-    const mesh = new PeerMesh({ peerId: this.peerId, name, rtcConfiguration: { iceServers }, localStream, signal, connectTimeoutMs });
+    const mesh = new PeerMesh({ peerId: this.peerId, name, rtcConfiguration: { iceServers }, localStream, signal, connectTimeoutMs, earlySpare });
     for (const type of ['peer-connected', 'peer-disconnected', 'peer-failed', 'media-changed']) {
       mesh.addEventListener(type, (event) => this.redispatch(event));
     }

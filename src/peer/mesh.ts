@@ -13,7 +13,7 @@ import type { DisconnectReason, PeerInfo } from '../events.js';
 import type { DirectedSignal, HelloSignal, Signal } from '../signaling/messages.js';
 import { DEFAULT_VIDEO } from '../media/local-media.js';
 import { PeerLink, type SendQuality } from './peer-link.js';
-import { discardPrepared, prepareOffer, type PreparedOffer } from './prepared-offer.js';
+import { discardPrepared, fillPreparedMedia, prepareOffer, type PreparedOffer } from './prepared-offer.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 
 /** What the mesh needs from signaling; the MQTT RoomSignal provides it. */
@@ -29,6 +29,11 @@ export interface PeerMeshOptions {
   localStream: MediaStream;
   signal: SignalPort;
   connectTimeoutMs?: number;
+  /**
+   * An offer begun before the camera was ready (see `prepareOffer`): the mesh gives it our tracks
+   * and keeps it as its first spare instead of preparing one only now.
+   */
+  earlySpare?: Promise<PreparedOffer>;
 }
 
 export interface PeerConnectedDetail extends PeerInfo {
@@ -69,6 +74,17 @@ const SPARE_REFILL_DELAY_MS = 2000;
  */
 const SPARE_MAX_AGE_MS = 5 * 60_000;
 
+/** Gives an offer prepared before the camera was ready its tracks; discards it if that fails. */
+async function withMedia(prepared: PreparedOffer, localStream: MediaStream): Promise<PreparedOffer> {
+  try {
+    await fillPreparedMedia(prepared, localStream);
+    return prepared;
+  } catch (error) {
+    discardPrepared(prepared);
+    throw error;
+  }
+}
+
 export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   private readonly links = new Map<string, PeerLink>();
   private closed = false;
@@ -82,7 +98,8 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
 
   constructor(private readonly options: PeerMeshOptions) {
     super();
-    this.prepareSpare();
+    if (options.earlySpare) this.adoptSpare(options.earlySpare.then((prepared) => withMedia(prepared, options.localStream)));
+    else this.prepareSpare();
   }
 
   /** Peers whose media connection is live. */
@@ -222,8 +239,13 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
       this.refillSpareLater();
       return;
     }
+    this.adoptSpare(prepareOffer(this.options.rtcConfiguration, this.options.localStream));
+  }
+
+  /** Keeps an offer being prepared as the spare once it is ready. */
+  private adoptSpare(preparing: Promise<PreparedOffer>): void {
     this.preparingSpare = true;
-    prepareOffer(this.options.rtcConfiguration, this.options.localStream).then(
+    preparing.then(
       (prepared) => {
         this.preparingSpare = false;
         if (this.closed || this.spare) {

@@ -19,12 +19,17 @@ export interface PreparedOffer {
   preparedAt: number;
 }
 
-/** Makes a `PreparedOffer`. Rejects (and leaves nothing open) if the browser cannot. */
-export async function prepareOffer(rtcConfiguration: RTCConfiguration, localStream: MediaStream): Promise<PreparedOffer> {
+/**
+ * Makes a `PreparedOffer`. Without `localStream` (the camera is still starting) the connection gets
+ * empty audio and video senders, which `fillPreparedMedia` later gives their tracks without a new
+ * negotiation. Rejects (and leaves nothing open) if the browser cannot.
+ */
+export async function prepareOffer(rtcConfiguration: RTCConfiguration, localStream?: MediaStream): Promise<PreparedOffer> {
   const pc = new RTCPeerConnection(rtcConfiguration);
   const control = new ControlChannel(pc);
   try {
-    addLocalMedia(pc, localStream);
+    if (localStream) addLocalMedia(pc, localStream);
+    else for (const kind of MEDIA_KINDS) preferCommonCodecs(pc.addTransceiver(kind, { direction: 'sendrecv' }), kind);
     await pc.setLocalDescription();
     await firstCandidates(pc);
   } catch (error) {
@@ -32,6 +37,22 @@ export async function prepareOffer(rtcConfiguration: RTCConfiguration, localStre
     throw error;
   }
   return { pc, control, preparedAt: performance.now() };
+}
+
+/**
+ * Puts our tracks on the empty senders of an offer prepared before the camera was ready. A kind we
+ * have no track for stays an empty sender: it sends nothing, and a track added later needs no
+ * renegotiation.
+ */
+export async function fillPreparedMedia(prepared: PreparedOffer, localStream: MediaStream): Promise<void> {
+  const transceivers = prepared.pc.getTransceivers();
+  await Promise.all(
+    MEDIA_KINDS.map((kind) => {
+      const track = localStream.getTracks().find((t) => t.kind === kind);
+      const slot = transceivers.find((t) => t.receiver.track.kind === kind && !t.sender.track);
+      return track && slot ? slot.sender.replaceTrack(track) : undefined;
+    }),
+  );
 }
 
 /** Closes a prepared offer nobody took. */
@@ -44,10 +65,32 @@ export function discardPrepared(prepared: PreparedOffer): void {
 export function addLocalMedia(pc: RTCPeerConnection, localStream: MediaStream): void {
   for (const kind of MEDIA_KINDS) {
     const track = localStream.getTracks().find((t) => t.kind === kind);
-    if (track) pc.addTrack(track, localStream);
-    else pc.addTransceiver(kind, { direction: 'recvonly' });
+    const sender = track ? pc.addTrack(track, localStream) : pc.addTransceiver(kind, { direction: 'recvonly' }).sender;
+    const transceiver = pc.getTransceivers().find((t) => t.sender === sender);
+    if (transceiver) preferCommonCodecs(transceiver, kind);
   }
 }
+
+/**
+ * Offers only the codecs every WebRTC browser must support (Opus, VP8, with VP8 retransmission).
+ * The default list (VP9, AV1 and a dozen H.264 variants, FEC) triples the size of an offer and
+ * what both sides parse and set up before media flows; a mesh encodes in software per peer, where
+ * VP8 is the cheapest.
+ */
+function preferCommonCodecs(transceiver: RTCRtpTransceiver, kind: 'audio' | 'video'): void {
+  if (typeof transceiver.setCodecPreferences !== 'function' || typeof RTCRtpReceiver.getCapabilities !== 'function') return;
+  const codecs = RTCRtpReceiver.getCapabilities(kind)?.codecs ?? [];
+  const wanted = codecs.filter((c) => c.mimeType.toLowerCase() === PREFERRED_CODEC[kind]);
+  if (wanted.length === 0) return;
+  const helpers = kind === 'video' ? codecs.filter((c) => c.mimeType.toLowerCase() === 'video/rtx') : [];
+  try {
+    transceiver.setCodecPreferences([...wanted, ...helpers]);
+  } catch {
+    // A browser that rejects the list keeps offering its defaults.
+  }
+}
+
+const PREFERRED_CODEC = { audio: 'audio/opus', video: 'video/vp8' } as const;
 
 /**
  * Waits until the first local candidates are gathered (host candidates take a few milliseconds),

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { PeerMesh, type SignalPort } from '../../src/peer/mesh.js';
+import { prepareOffer } from '../../src/peer/prepared-offer.js';
 import type { DirectedSignal, Signal } from '../../src/signaling/messages.js';
 import { waitFor } from '../support/helpers.js';
 
@@ -112,5 +113,43 @@ describe('PeerMesh: offers prepared ahead', () => {
     expect(late.remoteStreams.get('eeeeeeeeeeee')!.getVideoTracks()).to.have.length(1);
     for (const m of [early, late]) m.close();
     for (const track of streams.flatMap((s) => s.getTracks())) track.stop();
+  });
+
+  it('sends the camera through an offer prepared before the camera was ready', async () => {
+    const meshes = new Map<string, PeerMesh>();
+    const portFor = (self: string): SignalPort => ({
+      broadcast: (s) => queueMicrotask(() => [...meshes].filter(([id]) => id !== self).forEach(([, m]) => m.handle(s))),
+      sendTo: (s) => queueMicrotask(() => meshes.get(s.to)?.handle(s)),
+    });
+    // Begun first, with no media: the camera is only asked for afterwards.
+    const earlySpare = prepareOffer({ iceServers: [] });
+    const earlySdp = (await earlySpare).pc.localDescription!.sdp;
+    const cameras = await Promise.all([0, 1].map(() => navigator.mediaDevices.getUserMedia({ video: true, audio: true })));
+    const early = new PeerMesh({ peerId: 'eeeeeeeeeeee', name: 'Early', rtcConfiguration: { iceServers: [] }, localStream: cameras[0], signal: portFor('eeeeeeeeeeee'), earlySpare });
+    meshes.set('eeeeeeeeeeee', early);
+    await waitFor(() => (early as unknown as WithSpare).spare !== undefined, 'the early offer, with our media');
+    const late = new PeerMesh({ peerId: 'llllllllllll', name: 'Late', rtcConfiguration: { iceServers: [] }, localStream: cameras[1], signal: portFor('llllllllllll') });
+    meshes.set('llllllllllll', late);
+    late.announce();
+    await waitFor(() => early.peers.length === 1 && late.peers.length === 1, 'both connected', 10000);
+    const pc = early.link('llllllllllll')!.connection;
+    expect(ufragOf(pc.localDescription!.sdp), 'the early offer was the one used').to.equal(ufragOf(earlySdp));
+    // Frames of our camera reach the other side: the empty senders got their tracks.
+    const video = Object.assign(document.createElement('video'), { muted: true, srcObject: late.remoteStreams.get('eeeeeeeeeeee')! });
+    await video.play();
+    await waitFor(() => video.getVideoPlaybackQuality().totalVideoFrames >= 5, 'frames from the early offer');
+    for (const m of [early, late]) m.close();
+    for (const track of cameras.flatMap((s) => s.getTracks())) track.stop();
+  });
+
+  it('offers Opus and VP8 (with retransmission) only, which every WebRTC browser supports', async () => {
+    const camera = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+    for (const prepared of [await prepareOffer({ iceServers: [] }, camera), await prepareOffer({ iceServers: [] })]) {
+      const sdp = prepared.pc.localDescription!.sdp;
+      const codecs = [...sdp.matchAll(/a=rtpmap:\d+ ([\w-]+)\//g)].map((m) => m[1].toLowerCase());
+      expect([...new Set(codecs)].sort()).to.deep.equal(['opus', 'rtx', 'vp8']);
+      prepared.pc.close();
+    }
+    camera.getTracks().forEach((t) => t.stop());
   });
 });
