@@ -93,8 +93,13 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   private spare?: PreparedOffer;
   private preparingSpare = false;
   private spareTimer?: ReturnType<typeof setTimeout>;
-  /** Our join time as announced: kept across re-announcements after a broker outage. */
-  private readonly joinedAt = Date.now();
+  /**
+   * Our join time as announced: when we first announced (or first compared, if a hello came
+   * before that), which is after we subscribed. Anyone who announced before us was listening when
+   * our hello went out, so the earlier of two offers on hearing the other's hello, with no `here`
+   * round. Kept across re-announcements after a broker outage.
+   */
+  private joinedAtTime?: number;
 
   constructor(private readonly options: PeerMeshOptions) {
     super();
@@ -212,6 +217,10 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     if (wasConnected) {
       this.dispatchEvent(new CustomEvent('peer-disconnected', { detail: { peerId: link.remotePeerId, name: link.remoteName, reason } }));
     }
+  }
+
+  private get joinedAt(): number {
+    return (this.joinedAtTime ??= Date.now());
   }
 
   /** Whether we joined before the sender of a hello; the same answer on both sides. */

@@ -42,6 +42,18 @@ describe('PeerMesh: who offers', () => {
     m.close();
   });
 
+  it('counts its join from its first announcement, not from its creation', async () => {
+    const { sent, port } = recordingPort();
+    const m = mesh('aaaaaaaaaaaa', port);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Announced after we were created but before we announced: that peer was there first.
+    m.handle({ kind: 'hello', from: 'zzzzzzzzzzzz', name: 'First', since: Date.now() - 10 });
+    expect(sent).to.deep.equal([{ kind: 'here', from: 'aaaaaaaaaaaa', to: 'zzzzzzzzzzzz', name: 'Me' }]);
+    m.announce();
+    expect((sent[1] as { since: number }).since).to.be.greaterThan(Date.now() - 30);
+    m.close();
+  });
+
   it('asks a peer that joined earlier to offer, and answers its offer', async () => {
     const { sent, port } = recordingPort();
     const m = mesh('aaaaaaaaaaaa', port);
@@ -103,6 +115,7 @@ describe('PeerMesh: offers prepared ahead', () => {
     };
     const early = new PeerMesh({ peerId: 'eeeeeeeeeeee', name: 'Early', rtcConfiguration: { iceServers: [] }, localStream: await stream(), signal: portFor('eeeeeeeeeeee') });
     meshes.set('eeeeeeeeeeee', early);
+    early.announce();
     await waitFor(() => (early as unknown as WithSpare).spare !== undefined, 'a prepared offer');
     const preparedPc = (early as unknown as WithSpare).spare!.pc;
     const late = new PeerMesh({ peerId: 'llllllllllll', name: 'Late', rtcConfiguration: { iceServers: [] }, localStream: await stream(), signal: portFor('llllllllllll') });
@@ -127,6 +140,7 @@ describe('PeerMesh: offers prepared ahead', () => {
     const cameras = await Promise.all([0, 1].map(() => navigator.mediaDevices.getUserMedia({ video: true, audio: true })));
     const early = new PeerMesh({ peerId: 'eeeeeeeeeeee', name: 'Early', rtcConfiguration: { iceServers: [] }, localStream: cameras[0], signal: portFor('eeeeeeeeeeee'), earlySpare });
     meshes.set('eeeeeeeeeeee', early);
+    early.announce();
     await waitFor(() => (early as unknown as WithSpare).spare !== undefined, 'the early offer, with our media');
     const late = new PeerMesh({ peerId: 'llllllllllll', name: 'Late', rtcConfiguration: { iceServers: [] }, localStream: cameras[1], signal: portFor('llllllllllll') });
     meshes.set('llllllllllll', late);
