@@ -76,8 +76,6 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   private control?: ControlChannel;
   private restarts = 0;
   private sendQuality?: SendQuality;
-  /** Our ICE username fragment when the connection last came up: its late candidates are spare. */
-  private connectedUfrag?: string;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: PeerLinkOptions) {
@@ -274,11 +272,11 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
       this.candidateTimer = undefined;
       const pending = this.outgoingCandidates.splice(0, this.outgoingCandidates.length);
       if (this.state === 'closed') return;
-      // Late candidates (TCP, relay) for a pair that already connected would only be spare paths;
-      // a broken path gets fresh ones through an ICE restart. Spare the broker the message.
-      // Candidates of a new ICE generation (a restart) always go out.
+      // Candidates for an ICE generation that already connected would only be spare paths (the
+      // peer found us through our checks); a broken path gets fresh ones through an ICE restart.
+      // Spare the broker the message. Candidates of a new generation (a restart) still go out.
       const ice = this.pc.iceConnectionState;
-      const connectedGeneration = (ice === 'connected' || ice === 'completed') ? this.connectedUfrag : undefined;
+      const connectedGeneration = (ice === 'connected' || ice === 'completed') ? ufragOf(this.pc.currentLocalDescription) : undefined;
       const needed = pending.filter((c) => c.usernameFragment === undefined || c.usernameFragment === null || c.usernameFragment !== connectedGeneration);
       if (needed.length === 0) return;
       for (let i = 0; i < needed.length; i += LIMITS.candidatesPerMessage) {
@@ -289,12 +287,14 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   }
 
   /**
-   * Sends our offer or answer with the first candidates already in it: waiting the few
-   * milliseconds host candidates take spares the far side a round of trickling, and the broker
-   * a message. Later candidates (relay, TCP) still trickle.
+   * Sends our offer or answer. An offer carries the first candidates: the answerer needs somewhere
+   * to send its checks, and waiting the few milliseconds host candidates take spares it a round of
+   * trickling. An answer goes out at once: the offerer, listening on the candidates it offered,
+   * learns our address from our checks (a peer-reflexive candidate), so our own candidates only
+   * trickle if ICE has not connected by then (a NAT that needs them both ways).
    */
   private async sendLocalDescription(kind: 'offer' | 'answer', { gathered = false } = {}): Promise<void> {
-    if (!gathered && this.outgoingCandidates.length === 0) await firstCandidates(this.pc);
+    if (kind === 'offer' && !gathered && this.outgoingCandidates.length === 0) await firstCandidates(this.pc);
     // An answer is current once applied; an offer stays pending until answered. (While we waited,
     // a renegotiation may have begun: the answer must still go out.)
     const description = kind === 'answer' ? this.pc.currentLocalDescription : this.pc.pendingLocalDescription;
@@ -326,7 +326,6 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     const connectionState = this.pc.connectionState;
     clearTimeout(this.disconnectTimer);
     if (connectionState === 'connected') {
-      this.connectedUfrag = this.pc.currentLocalDescription?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1];
       clearTimeout(this.watchdog);
       this.watchdog = undefined;
       this.restarts = 0;
@@ -400,6 +399,10 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   }
 }
 
+
+function ufragOf(description: RTCSessionDescription | null): string | undefined {
+  return description?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1];
+}
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

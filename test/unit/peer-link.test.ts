@@ -35,6 +35,47 @@ describe('PeerLink perfect negotiation', () => {
     b.close();
   });
 
+  it('sends the answer alone when ICE connects through its checks', async () => {
+    const sentByB: string[] = [];
+    const links = {} as Record<'a' | 'b', PeerLink>;
+    const common = { rtcConfiguration: { iceServers: [] }, localStream: stream, localName: 'x' };
+    links.a = new PeerLink({ ...common, localPeerId: 'aaaaaaaaaaaa', remotePeerId: 'bbbbbbbbbbbb', polite: false, send: (s) => setTimeout(() => void links.b.handle(s as never), 5) });
+    links.b = new PeerLink({ ...common, localPeerId: 'bbbbbbbbbbbb', remotePeerId: 'aaaaaaaaaaaa', polite: true, send: (s) => {
+      sentByB.push(s.kind);
+      setTimeout(() => void links.a.handle(s as never), 5);
+    } });
+    links.a.start();
+    await waitFor(() => links.a.state === 'connected' && links.b.state === 'connected', 'both connected');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sentByB).to.deep.equal(['answer']);
+    links.a.close();
+    links.b.close();
+  });
+
+  it('trickles the answer\'s candidates when the offerer cannot be reached first', async () => {
+    // The offer reaches b without candidates, so b cannot check towards a: a must learn b's.
+    const links = {} as Record<'a' | 'b', PeerLink>;
+    const common = { rtcConfiguration: { iceServers: [] }, localStream: stream, localName: 'x' };
+    const toB = (s: DirectedSignal) => {
+      if (s.kind === 'candidate') return;
+      const stripped = s.kind === 'offer' ? { ...s, sdp: s.sdp.split('\r\n').filter((l) => !l.startsWith('a=candidate')).join('\r\n') } : s;
+      setTimeout(() => void links.b.handle(stripped as never), 5);
+    };
+    const sentByB: DirectedSignal[] = [];
+    links.a = new PeerLink({ ...common, localPeerId: 'aaaaaaaaaaaa', remotePeerId: 'bbbbbbbbbbbb', polite: false, send: toB });
+    links.b = new PeerLink({ ...common, localPeerId: 'bbbbbbbbbbbb', remotePeerId: 'aaaaaaaaaaaa', polite: true, send: (s) => {
+      sentByB.push(s);
+      setTimeout(() => void links.a.handle(s as never), 5);
+    } });
+    links.a.start();
+    await waitFor(() => links.a.state === 'connected' && links.b.state === 'connected', 'both connected');
+    const answer = sentByB[0] as { kind: string; sdp: string };
+    expect(answer.kind).to.equal('answer');
+    expect(answer.sdp.includes('a=candidate') || sentByB.some((s) => s.kind === 'candidate'), 'b\'s candidates reached a').to.equal(true);
+    links.a.close();
+    links.b.close();
+  });
+
   it('ends connected when both sides offer at once (forced glare, 8 rounds)', async () => {
     for (let round = 0; round < 8; round++) {
       const { a, b } = linkedPair(stream);
