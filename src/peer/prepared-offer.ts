@@ -94,7 +94,7 @@ const PREFERRED_CODEC = { audio: 'audio/opus', video: 'video/vp8' } as const;
 
 /**
  * Waits until the first local candidates are gathered (host candidates take a few milliseconds),
- * so that an offer or answer can carry them. Bounded: a browser that gathers nothing quickly
+ * so that an offer can carry them. Bounded: a browser that gathers nothing quickly
  * still gets its description out.
  */
 export async function firstCandidates(pc: RTCPeerConnection): Promise<void> {
