@@ -82,6 +82,16 @@ describe('PeerMesh: who offers', () => {
   });
 });
 
+/** Meshes wired back to back: what one sends, the others handle. */
+function wiredMeshes() {
+  const meshes = new Map<string, PeerMesh>();
+  const portFor = (self: string): SignalPort => ({
+    broadcast: (s) => queueMicrotask(() => [...meshes].filter(([id]) => id !== self).forEach(([, m]) => m.handle(s))),
+    sendTo: (s) => queueMicrotask(() => meshes.get(s.to)?.handle(s)),
+  });
+  return { meshes, portFor };
+}
+
 describe('PeerMesh: offers prepared ahead', () => {
   type WithSpare = { spare?: { pc: RTCPeerConnection } };
   const ufragOf = (sdp: string) => sdp.match(/a=ice-ufrag:(\S+)/)?.[1];
@@ -102,12 +112,7 @@ describe('PeerMesh: offers prepared ahead', () => {
   });
 
   it('connects a pair through a prepared offer', async () => {
-    // Two meshes wired back to back: what one sends, the other handles.
-    const meshes = new Map<string, PeerMesh>();
-    const portFor = (self: string): SignalPort => ({
-      broadcast: (s) => queueMicrotask(() => [...meshes].filter(([id]) => id !== self).forEach(([, m]) => m.handle(s))),
-      sendTo: (s) => queueMicrotask(() => meshes.get(s.to)?.handle(s)),
-    });
+    const { meshes, portFor } = wiredMeshes();
     const streams: MediaStream[] = [];
     const stream = async () => {
       streams.push(await navigator.mediaDevices.getUserMedia({ video: true, audio: true }));
@@ -129,11 +134,7 @@ describe('PeerMesh: offers prepared ahead', () => {
   });
 
   it('sends the camera through an offer prepared before the camera was ready', async () => {
-    const meshes = new Map<string, PeerMesh>();
-    const portFor = (self: string): SignalPort => ({
-      broadcast: (s) => queueMicrotask(() => [...meshes].filter(([id]) => id !== self).forEach(([, m]) => m.handle(s))),
-      sendTo: (s) => queueMicrotask(() => meshes.get(s.to)?.handle(s)),
-    });
+    const { meshes, portFor } = wiredMeshes();
     // Begun first, with no media: the camera is only asked for afterwards.
     const earlySpare = prepareOffer({ iceServers: [] });
     const earlySdp = (await earlySpare).pc.localDescription!.sdp;
