@@ -210,18 +210,18 @@ async function main() {
   const counter = await brokerCounter(broker.url);
   started.push(() => counter.close());
 
-  const raw = {};
-  for (const system of SYSTEMS) {
-    raw[system] = { together: [], staggered: [] };
-    // Alternate the modes so that any drift of the machine hits both alike.
-    for (let trial = 0; PARTS.has('pairs') && trial < TRIALS; trial++) {
-      for (const mode of ['together', 'staggered']) {
+  const raw = Object.fromEntries(SYSTEMS.map((system) => [system, { together: [], staggered: [] }]));
+  // Alternate systems and modes trial by trial, so that any drift of this shared machine over the
+  // minutes of the run hits both systems alike and leaves their ratio fair.
+  for (let trial = 0; PARTS.has('pairs') && trial < TRIALS; trial++) {
+    for (const mode of ['together', 'staggered']) {
+      for (const system of SYSTEMS) {
         const result = await pairTrial(browser, pages.origin, broker, counter, system, mode === 'staggered');
         if (result) raw[system][mode].push(result);
       }
     }
-    console.log(`${system}: pair trials done`);
   }
+  console.log('pair trials done');
   const idle = PARTS.has('idle') ? await idleRates(browser, pages.origin, broker, counter) : {};
   console.log('idle window done');
   const kills = {};
