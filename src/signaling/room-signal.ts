@@ -45,6 +45,31 @@ const CONNECT_TIMEOUT_MS = 5000;
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 10_000;
 
+/** A WebSocket for MQTT, or `undefined` if the URL is unusable (MQTT.js then reports it). */
+function openWebSocket(url: string): WebSocket | undefined {
+  try {
+    return typeof WebSocket === 'undefined' ? undefined : new WebSocket(url, ['mqtt']);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Gives MQTT.js a socket that may already be open. In our bundle MQTT.js's path for a socket that
+ * is already open fails (a stream helper it calls is missing), while its path for one still
+ * connecting works; so an open one is shown as connecting until MQTT.js has attached its
+ * listeners, then announced as opened. The end-to-end tests cover both.
+ */
+function handOver(socket: WebSocket): WebSocket {
+  if (socket.readyState !== WebSocket.OPEN) return socket;
+  Object.defineProperty(socket, 'readyState', { value: WebSocket.CONNECTING, configurable: true });
+  queueMicrotask(() => {
+    delete (socket as { readyState?: number }).readyState;
+    socket.dispatchEvent(new Event('open'));
+  });
+  return socket;
+}
+
 export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
   /** Payloads dropped, by reason (invalid, replayed, forged, flooding…). */
   readonly drops: Partial<Record<DropReason, number>> = {};
@@ -86,20 +111,26 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
    * aborted. Retries in the background while no broker is reachable.
    */
   async connect(abort: AbortSignal): Promise<boolean> {
-    const channel = await this.options.channel;
-    if (abort.aborted || this.closed) return false;
-    this.channel = channel;
+    // The first WebSocket opens while the room key is still being derived (tens of milliseconds of
+    // PBKDF2): reaching a broker takes TCP, TLS and WebSocket handshakes, several round trips to
+    // a public one. MQTT.js then speaks MQTT over it.
+    let early = openWebSocket(this.brokerUrl);
+    const earlyUrl = this.brokerUrl;
+    const discardEarly = () => {
+      early?.close();
+      early = undefined;
+    };
+    const sealed = await this.sealGoodbyes().catch((error: unknown) => {
+      discardEarly();
+      throw error;
+    });
+    if (!sealed || abort.aborted || this.closed) {
+      discardEarly();
+      return false;
+    }
+    const { channel, will } = sealed;
     const { presence, inbox } = channel.topics;
     const peerId = this.options.peerId;
-    // The will is fixed for the life of the connection, so it is sealed now.
-    // Goodbyes are exempt from the replay window (see channel.ts), so the plain one for `pagehide`
-    // can be sealed once too, now, while there is time for asynchronous work.
-    const [will, bye] = await Promise.all([
-      channel.encode(presence, { kind: 'bye', from: peerId, reason: 'vanished' }),
-      channel.encode(presence, { kind: 'bye', from: peerId }),
-    ]);
-    this.byePayload = bye;
-    if (abort.aborted || this.closed) return false;
     this.setState('connecting');
     const client = mqtt.connect(this.brokerUrl, {
       protocolVersion: 4,
@@ -112,6 +143,14 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
       will: { topic: presence, payload: will as Buffer, qos: 1, retain: false },
       // Consulted on every (re)connection: this is how we fail over to the next broker.
       transformWsUrl: () => this.brokerUrl,
+      // The early socket serves the first attempt, unless it failed already.
+      createWebsocket: (url: string, protocols: string[]) => {
+        const socket = early;
+        early = undefined;
+        if (socket && url === earlyUrl && socket.readyState <= WebSocket.OPEN) return handOver(socket);
+        socket?.close();
+        return new WebSocket(url, protocols);
+      },
     });
     this.client = client;
     client.on('message', this.onMessage);
@@ -137,6 +176,26 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
         });
       });
     });
+  }
+
+  /**
+   * Waits for the room's keys, then seals our goodbyes. The will is fixed for the life of the
+   * connection, so it is sealed now. Goodbyes are exempt from the replay window (see channel.ts),
+   * so the plain one for `pagehide` can be sealed once too, while there is time for asynchronous
+   * work. `undefined` if closed meanwhile.
+   */
+  private async sealGoodbyes(): Promise<{ channel: RoomChannel; will: Uint8Array } | undefined> {
+    const channel = await this.options.channel;
+    if (this.closed) return undefined;
+    this.channel = channel;
+    const { presence } = channel.topics;
+    const from = this.options.peerId;
+    const [will, bye] = await Promise.all([
+      channel.encode(presence, { kind: 'bye', from, reason: 'vanished' }),
+      channel.encode(presence, { kind: 'bye', from }),
+    ]);
+    this.byePayload = bye;
+    return { channel, will };
   }
 
   /** Broadcasts a signal to the whole room. */

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import mqtt from 'mqtt';
-import { expectDecoding, median, openVisitor, useBrokerServerAndBrowser, waitUntil } from './support.mjs';
+import { expectDecoding, median, openVisitor, pageUrl, useBrokerServerAndBrowser, waitUntil } from './support.mjs';
 
 describe('two visitors on a plain page with the built bundle', () => {
   const fixture = useBrokerServerAndBrowser();
@@ -30,6 +30,26 @@ describe('two visitors on a plain page with the built bundle', () => {
       await Promise.all([ada.context.close(), bob.context.close()]);
     }
     console.log(`both joined → first remote frame on both pages, ms: ${timings.map((t) => t.toFixed(0)).join(', ')}; median ${median(timings).toFixed(0)} ms`);
+  });
+
+  it('joins when its broker socket is open long before the room key is ready', async () => {
+    // A slow device: key derivation takes 400 ms more, so the early socket has opened by then.
+    const room = `e2e-slow-key-${Math.random().toString(36).slice(2, 8)}`;
+    const visitors = [];
+    for (const name of ['Ada', 'Bob']) {
+      const context = await fixture.browser.newContext();
+      await context.addInitScript(() => {
+        const derive = crypto.subtle.deriveBits.bind(crypto.subtle);
+        crypto.subtle.deriveBits = (...args) => new Promise((resolve) => setTimeout(resolve, 400)).then(() => derive(...args));
+      });
+      const page = await context.newPage();
+      await page.goto(pageUrl(fixture.server.origin, { room, broker: fixture.broker.url, name }));
+      visitors.push({ context, page });
+    }
+    for (const { page } of visitors) await expectDecoding(page, 10, 10000);
+    const states = await Promise.all(visitors.map(({ page }) => page.evaluate(() => window.visit.errors)));
+    assert.deepEqual(states, [[], []]);
+    await Promise.all(visitors.map(({ context }) => context.close()));
   });
 
   it('leaves no retained message on the broker', async () => {

@@ -1,0 +1,64 @@
+import { expect } from '@open-wc/testing';
+import { openRoomChannel } from '../../src/signaling/channel.js';
+import { randomPeerId } from '../../src/signaling/messages.js';
+import { RoomSignal } from '../../src/signaling/room-signal.js';
+import { brokerUrl } from '../support/broker-url.js';
+import { uniqueRoom, waitFor } from '../support/helpers.js';
+
+describe('RoomSignal', () => {
+  const NativeWebSocket = window.WebSocket;
+  let opened: { url: string; at: number }[];
+
+  beforeEach(() => {
+    opened = [];
+    window.WebSocket = class extends NativeWebSocket {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        opened.push({ url: String(url), at: performance.now() });
+      }
+    };
+  });
+  afterEach(() => {
+    window.WebSocket = NativeWebSocket;
+  });
+
+  for (const keysAfterMs of [0, 400]) {
+    it(`opens its one broker socket while the room key is derived (key ready after ${keysAfterMs} ms)`, async () => {
+      // The key arrives late: by then the socket is long open, and MQTT.js must still take it.
+      const channel = new Promise<Awaited<ReturnType<typeof openRoomChannel>>>((resolve) => {
+        setTimeout(() => resolve(openRoomChannel(uniqueRoom('early'), '')), keysAfterMs);
+      });
+      const startedAt = performance.now();
+      const signal = new RoomSignal({ brokerUrls: [brokerUrl], channel, peerId: randomPeerId() });
+      const online = signal.connect(new AbortController().signal);
+      expect(opened, 'a socket before the key').to.have.length(1);
+      expect(opened[0].at - startedAt).to.be.lessThan(50);
+      expect(await online).to.equal(true);
+      expect(signal.state).to.equal('online');
+      expect(opened, 'no second socket').to.have.length(1);
+      await signal.close();
+    });
+  }
+
+  it('closes the early socket when leaving before the key is ready', async () => {
+    let release: () => void = () => undefined;
+    const channel = new Promise<Awaited<ReturnType<typeof openRoomChannel>>>((resolve) => {
+      release = () => resolve(openRoomChannel(uniqueRoom('left'), ''));
+    });
+    const signal = new RoomSignal({ brokerUrls: [brokerUrl], channel, peerId: randomPeerId() });
+    const abort = new AbortController();
+    const sockets: WebSocket[] = [];
+    window.WebSocket = class extends NativeWebSocket {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        sockets.push(this);
+      }
+    };
+    const joined = signal.connect(abort.signal);
+    abort.abort();
+    await signal.close();
+    release();
+    expect(await joined).to.equal(false);
+    await waitFor(() => sockets.every((s) => s.readyState === WebSocket.CLOSED), 'the early socket closed');
+  });
+});
