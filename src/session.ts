@@ -113,13 +113,9 @@ export class CallSession extends TypedEventTarget<CallSessionEventMap> {
     // ready: a visitor arrives with an offer in hand.
     const earlySpare = prepareOffer({ iceServers: this.options.iceServers });
     earlySpare.catch(() => undefined);
-    let spareAdopted = false;
-    this.abort.signal.addEventListener('abort', () => spareAdopted || void earlySpare.then(discardPrepared, () => undefined), { once: true });
-    const meshReady = localMedia.then((localStream) => {
-      if (this.abort.signal.aborted) return undefined;
-      spareAdopted = true;
-      return this.startMesh(localStream, signal, earlySpare);
-    });
+    // Once the mesh has it, closing the mesh discards it.
+    this.abort.signal.addEventListener('abort', () => this.mesh || void earlySpare.then(discardPrepared, () => undefined), { once: true });
+    const meshReady = localMedia.then((localStream) => (this.abort.signal.aborted ? undefined : this.startMesh(localStream, signal, earlySpare)));
     const ready = await Promise.race([Promise.all([meshReady, signal.connect(this.abort.signal)]), aborted]);
     if (!ready || !ready[0] || !ready[1] || this.abort.signal.aborted) return false;
     const [mesh] = ready;

@@ -74,17 +74,6 @@ const SPARE_REFILL_DELAY_MS = 2000;
  */
 const SPARE_MAX_AGE_MS = 5 * 60_000;
 
-/** Gives an offer prepared before the camera was ready its tracks; discards it if that fails. */
-async function withMedia(prepared: PreparedOffer, localStream: MediaStream): Promise<PreparedOffer> {
-  try {
-    await fillPreparedMedia(prepared, localStream);
-    return prepared;
-  } catch (error) {
-    discardPrepared(prepared);
-    throw error;
-  }
-}
-
 export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   private readonly links = new Map<string, PeerLink>();
   private closed = false;
@@ -103,7 +92,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
 
   constructor(private readonly options: PeerMeshOptions) {
     super();
-    if (options.earlySpare) this.adoptSpare(options.earlySpare.then((prepared) => withMedia(prepared, options.localStream)));
+    if (options.earlySpare) this.adoptSpare(options.earlySpare.then((prepared) => fillPreparedMedia(prepared, options.localStream)));
     else this.prepareSpare();
   }
 

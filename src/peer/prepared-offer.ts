@@ -42,17 +42,23 @@ export async function prepareOffer(rtcConfiguration: RTCConfiguration, localStre
 /**
  * Puts our tracks on the empty senders of an offer prepared before the camera was ready. A kind we
  * have no track for stays an empty sender: it sends nothing, and a track added later needs no
- * renegotiation.
+ * renegotiation. Rejects (and discards the offer) if the browser cannot.
  */
-export async function fillPreparedMedia(prepared: PreparedOffer, localStream: MediaStream): Promise<void> {
+export async function fillPreparedMedia(prepared: PreparedOffer, localStream: MediaStream): Promise<PreparedOffer> {
   const transceivers = prepared.pc.getTransceivers();
-  await Promise.all(
-    MEDIA_KINDS.map((kind) => {
-      const track = localStream.getTracks().find((t) => t.kind === kind);
-      const slot = transceivers.find((t) => t.receiver.track.kind === kind && !t.sender.track);
-      return track && slot ? slot.sender.replaceTrack(track) : undefined;
-    }),
-  );
+  try {
+    await Promise.all(
+      MEDIA_KINDS.map((kind) => {
+        const track = localStream.getTracks().find((t) => t.kind === kind);
+        const slot = transceivers.find((t) => t.receiver.track.kind === kind && !t.sender.track);
+        return track && slot ? slot.sender.replaceTrack(track) : undefined;
+      }),
+    );
+  } catch (error) {
+    discardPrepared(prepared);
+    throw error;
+  }
+  return prepared;
 }
 
 /** Closes a prepared offer nobody took. */
