@@ -38,6 +38,12 @@ export interface SendQuality {
   maxBitrate?: number;
 }
 
+const AS_CAPTURED: SendQuality = { scaleResolutionDownBy: 1 };
+
+function sameQuality(a: SendQuality, b: SendQuality | undefined): boolean {
+  return b !== undefined && a.scaleResolutionDownBy === b.scaleResolutionDownBy && a.maxBitrate === b.maxBitrate;
+}
+
 export type PeerLinkState = 'new' | 'connecting' | 'connected' | 'closed';
 
 export interface PeerLinkEventMap {
@@ -76,6 +82,8 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   private control?: ControlChannel;
   private restarts = 0;
   private sendQuality?: SendQuality;
+  /** What the video sender was last set to; a new sender sends as captured. */
+  private appliedQuality?: SendQuality = AS_CAPTURED;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: PeerLinkOptions) {
@@ -151,6 +159,9 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
    */
   setSendQuality(quality: SendQuality): void {
     this.sendQuality = quality;
+    // Unchanged parameters are not set again: reading them blocks on the browser's WebRTC thread,
+    // and setting them can reconfigure the encoder, just when a new pair's first frame is due.
+    if (sameQuality(quality, this.appliedQuality)) return;
     const sender = this.pc.getSenders().find((s) => s.track?.kind === 'video');
     if (!sender || this.state === 'closed') return;
     const parameters = sender.getParameters();
@@ -159,7 +170,8 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     encoding.scaleResolutionDownBy = quality.scaleResolutionDownBy;
     if (quality.maxBitrate) encoding.maxBitrate = quality.maxBitrate;
     else delete encoding.maxBitrate;
-    sender.setParameters(parameters).catch(() => undefined);
+    this.appliedQuality = quality;
+    sender.setParameters(parameters).catch(() => (this.appliedQuality = undefined));
   }
 
   /** Says goodbye over the peer-to-peer control channel (best effort; signaling says it too). */

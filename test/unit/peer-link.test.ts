@@ -91,6 +91,34 @@ describe('PeerLink perfect negotiation', () => {
     }
   });
 
+  it('caps the video it sends, setting the sender only when the cap changes', async () => {
+    const { a, b } = linkedPair(stream);
+    a.start();
+    await waitFor(() => a.state === 'connected' && b.state === 'connected', 'both connected');
+    const sender = a.connection.getSenders().find((s) => s.track?.kind === 'video')!;
+    const setParameters = sender.setParameters.bind(sender);
+    let sets = 0;
+    sender.setParameters = (parameters, ...rest) => {
+      sets++;
+      return setParameters(parameters, ...rest);
+    };
+    const encoding = () => sender.getParameters().encodings[0];
+
+    a.setSendQuality({ scaleResolutionDownBy: 1 });
+    expect(sets, 'a new sender already sends as captured').to.equal(0);
+
+    a.setSendQuality({ scaleResolutionDownBy: 1.5, maxBitrate: 500_000 });
+    a.setSendQuality({ scaleResolutionDownBy: 1.5, maxBitrate: 500_000 });
+    expect(sets).to.equal(1);
+    await waitFor(() => encoding().scaleResolutionDownBy === 1.5 && encoding().maxBitrate === 500_000, 'the cap applied');
+
+    a.setSendQuality({ scaleResolutionDownBy: 1 });
+    expect(sets).to.equal(2);
+    await waitFor(() => encoding().scaleResolutionDownBy === 1 && encoding().maxBitrate === undefined, 'the cap lifted');
+    a.close();
+    b.close();
+  });
+
   it('gives up after its restarts and reports failure once', async () => {
     const stranded = new PeerLink({
       localPeerId: 'aaaaaaaaaaaa', remotePeerId: 'cccccccccccc', localName: 'x', polite: false,
