@@ -119,6 +119,18 @@ describe('PeerLink perfect negotiation', () => {
     b.close();
   });
 
+  it('keeps a cap set before the pair connected', async () => {
+    const { a, b } = linkedPair(stream);
+    a.start();
+    a.setSendQuality({ scaleResolutionDownBy: 2, maxBitrate: 300_000 });
+    await waitFor(() => a.state === 'connected' && b.state === 'connected', 'both connected');
+    const sender = a.connection.getSenders().find((s) => s.track?.kind === 'video')!;
+    await waitFor(() => sender.getParameters().encodings[0]?.maxBitrate === 300_000, 'the cap holds once connected');
+    expect(sender.getParameters().encodings[0].scaleResolutionDownBy).to.equal(2);
+    a.close();
+    b.close();
+  });
+
   it('gives up after its restarts and reports failure once', async () => {
     const stranded = new PeerLink({
       localPeerId: 'aaaaaaaaaaaa', remotePeerId: 'cccccccccccc', localName: 'x', polite: false,
