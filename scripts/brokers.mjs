@@ -1,10 +1,11 @@
 // Loopback MQTT brokers for the demo, the tests and the benchmark. Nothing here listens beyond 127.0.0.1.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Aedes } from 'aedes';
+import mqtt from 'mqtt';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 
 /** A free TCP port on 127.0.0.1. */
@@ -58,14 +59,29 @@ export function mosquittoAvailable() {
 
 /**
  * Starts Debian's mosquitto with a WebSocket listener and a TCP listener, both on 127.0.0.1 only.
- * `extraConfig` lines are appended (e.g. a bridge). Resolves once the WebSocket port accepts.
+ * `extraConfig` lines are appended (e.g. a bridge). Resolves once it answers MQTT over WebSocket.
+ * Ports picked here are free when picked, but something else (a static server or Chromium starting
+ * alongside) may bind one before mosquitto does: then it starts again on fresh ports. Ports given
+ * by the caller (a restart on the same address) are retried as they are.
  */
 export async function startMosquitto({ wsPort, tcpPort, extraConfig = '' } = {}) {
   if (!mosquittoAvailable()) {
     throw new Error('mosquitto is not installed: run `apt-get install -y mosquitto mosquitto-clients` as root.');
   }
-  wsPort ??= await freePort();
-  tcpPort ??= await freePort();
+  const attempts = 5;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchMosquitto({ wsPort: wsPort ?? (await freePort()), tcpPort: tcpPort ?? (await freePort()), extraConfig });
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt === attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function launchMosquitto({ wsPort, tcpPort, extraConfig }) {
   const dir = mkdtempSync(join(tmpdir(), 'vc-mosquitto-'));
   const configFile = join(dir, 'mosquitto.conf');
   writeFileSync(
@@ -86,7 +102,13 @@ export async function startMosquitto({ wsPort, tcpPort, extraConfig = '' } = {})
   const child = spawn('mosquitto', ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  await waitForPort(wsPort, child, () => stderr);
+  try {
+    await waitForBroker(wsPort, child, () => stderr);
+  } catch (error) {
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+    throw /Unable to create|Address already in use/i.test(stderr) ? new PortTakenError(error.message) : error;
+  }
   return {
     url: `ws://127.0.0.1:${wsPort}`,
     wsPort,
@@ -103,21 +125,22 @@ export async function startMosquitto({ wsPort, tcpPort, extraConfig = '' } = {})
   };
 }
 
-async function waitForPort(port, child, stderr) {
+/**
+ * Waits until mosquitto answers MQTT on its WebSocket port. An open port alone is not enough: the
+ * port may belong to whatever took it first, while mosquitto itself is failing to bind it.
+ */
+async function waitForBroker(port, child, stderr) {
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`mosquitto exited: ${stderr()}`);
-    const open = await new Promise((resolve) => {
-      const socket = new Socket();
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-      socket.connect(port, '127.0.0.1');
-    });
-    if (open) return;
+    const client = await mqtt
+      .connectAsync(`ws://127.0.0.1:${port}`, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 1000 }, false)
+      .catch(() => undefined);
+    if (client) {
+      await client.endAsync();
+      if (child.exitCode === null) return;
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`mosquitto did not open port ${port}: ${stderr()}`);
+  throw new Error(`mosquitto did not answer on port ${port}: ${stderr()}`);
 }
