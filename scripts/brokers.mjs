@@ -31,9 +31,13 @@ export async function startAedes({ server, path } = {}) {
   if (server) {
     wss = new WebSocketServer({ server, path });
   } else {
-    port = await freePort();
-    wss = new WebSocketServer({ host: '127.0.0.1', port });
-    await new Promise((resolve) => wss.once('listening', resolve));
+    // Port 0 binds a free port at once: no gap in which something else could take it.
+    wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve, reject) => {
+      wss.once('listening', resolve);
+      wss.once('error', reject);
+    });
+    port = wss.address().port;
   }
   wss.on('connection', (socket) => {
     const stream = createWebSocketStream(socket);
