@@ -20,17 +20,23 @@ export interface Parsed<T> {
   error?: string;
 }
 
-function isUrlList(urls: unknown): boolean {
-  const list = Array.isArray(urls) ? urls : [urls];
-  return list.length > 0 && list.every((u) => typeof u === 'string' && /^(stun|stuns|turn|turns):/.test(u));
+/** An ICE server URL the browser will accept: a scheme and something after it, no spaces. */
+const ICE_URL = /^(stuns?|turns?):[^\s]+$/;
+
+function urlList(urls: unknown): string[] | undefined {
+  const list: unknown[] = Array.isArray(urls) ? urls : [urls];
+  return list.length > 0 && list.every((u) => typeof u === 'string' && ICE_URL.test(u)) ? (list as string[]) : undefined;
 }
 
 function isIceServer(value: unknown): value is RTCIceServer {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const server = value as Record<string, unknown>;
-  if (!isUrlList(server.urls)) return false;
+  const urls = urlList(server.urls);
+  if (!urls) return false;
   if (server.username !== undefined && typeof server.username !== 'string') return false;
   if (server.credential !== undefined && typeof server.credential !== 'string') return false;
+  // The browser refuses to create a connection at all for a TURN server without both.
+  if (urls.some((u) => u.startsWith('turn')) && (server.username === undefined || server.credential === undefined)) return false;
   return true;
 }
 
@@ -46,7 +52,8 @@ export function parseIceServers(attribute: string | null | undefined): Parsed<RT
   if (!Array.isArray(parsed) || !parsed.every(isIceServer)) {
     return {
       value: DEFAULT_ICE_SERVERS,
-      error: 'The ice-servers attribute must be a JSON array of {"urls": "stun:…" | "turn:…", "username"?, "credential"?} objects; using the default STUN server.',
+      error:
+        'The ice-servers attribute must be a JSON array of {"urls": "stun:…" | "turn:…", "username", "credential"} objects (TURN servers need both username and credential); using the default STUN server.',
     };
   }
   return { value: parsed.map(({ urls, username, credential }) => ({ urls, username, credential })) };
@@ -55,19 +62,31 @@ export function parseIceServers(attribute: string | null | undefined): Parsed<RT
 /**
  * Checks the `broker` attribute: one or more space-separated ws:// or wss:// URLs, tried in order.
  * A bad list is refused rather than replaced, so a site never silently falls back to a public broker.
+ * On an https page browsers refuse ws:// (mixed content) except to this machine, so such a list is
+ * refused here, with the reason, rather than failing later in the browser.
  */
-export function parseBrokerUrls(attribute: string | null | undefined): Parsed<string[] | undefined> {
+export function parseBrokerUrls(attribute: string | null | undefined, pageProtocol = globalThis.location?.protocol): Parsed<string[] | undefined> {
   if (attribute === null || attribute === undefined || attribute.trim() === '') return { value: [DEFAULT_BROKER] };
   const urls = attribute.trim().split(/\s+/);
   for (const candidate of urls) {
-    let valid = false;
+    const shown = `"${candidate.slice(0, 100)}"`;
+    let url: URL;
     try {
-      const url = new URL(candidate);
-      valid = url.protocol === 'ws:' || url.protocol === 'wss:';
+      url = new URL(candidate);
     } catch {
-      // reported below
+      url = new URL('about:blank');
     }
-    if (!valid) return { value: undefined, error: `The broker attribute must be ws:// or wss:// URLs separated by spaces, got "${candidate.slice(0, 100)}".` };
+    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+      return { value: undefined, error: `The broker attribute must be ws:// or wss:// URLs separated by spaces, got ${shown}.` };
+    }
+    if (candidate.includes('#')) return { value: undefined, error: `A broker URL cannot have a #fragment, got ${shown}.` };
+    if (url.protocol === 'ws:' && pageProtocol === 'https:' && !isLoopbackHost(url.hostname)) {
+      return { value: undefined, error: `This page is served over https, where browsers block unencrypted ws:// connections: use wss:// for ${shown}.` };
+    }
   }
   return { value: urls };
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }

@@ -123,9 +123,22 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     this.options.signal.broadcast({ kind: 'hello', from: this.options.peerId, name: this.options.name, since: this.joinedAt });
   }
 
-  /** Handles one validated signal from the room. */
+  /**
+   * Handles one validated signal from the room. Never throws: it runs in signaling's event
+   * listener, and an exception there would reach the page.
+   */
   handle(signal: Signal): void {
     if (this.closed) return;
+    try {
+      this.dispatchSignal(signal);
+    } catch (error) {
+      // The browser refused to create a connection (a configuration it rejects, too many open).
+      const message = `Could not connect to ${signal.from}: ${error instanceof Error ? error.message : String(error)}`;
+      this.dispatchEvent(new CustomEvent('peer-failed', { detail: { peerId: signal.from, name: 'name' in signal ? signal.name : '', message } }));
+    }
+  }
+
+  private dispatchSignal(signal: Signal): void {
     const { peerId, name } = this.options;
     switch (signal.kind) {
       case 'hello':

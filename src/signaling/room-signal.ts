@@ -46,12 +46,28 @@ const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 10_000;
 
 /** A WebSocket for MQTT, or `undefined` if the URL is unusable (MQTT.js then reports it). */
-function openWebSocket(url: string): WebSocket | undefined {
+function openWebSocket(url: string, protocols = ['mqtt']): WebSocket | undefined {
   try {
-    return typeof WebSocket === 'undefined' ? undefined : new WebSocket(url, ['mqtt']);
+    return typeof WebSocket === 'undefined' ? undefined : new WebSocket(url, protocols);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Stands in for a WebSocket the browser refused to create (it throws for some URLs and ports).
+ * MQTT.js creates sockets in its reconnect timer, where a throw would reach the page and end the
+ * retries; this one fails like an unreachable broker instead, so the next broker gets its turn.
+ */
+function refusedSocket(): WebSocket {
+  const socket = new EventTarget() as EventTarget & Record<string, unknown>;
+  Object.assign(socket, { readyState: WebSocket.CONNECTING, binaryType: 'arraybuffer', bufferedAmount: 0, send() {}, close() {} });
+  setTimeout(() => {
+    socket.readyState = WebSocket.CLOSED;
+    socket.dispatchEvent(new Event('error'));
+    socket.dispatchEvent(new CloseEvent('close', { code: 1006 }));
+  }, 0);
+  return socket as unknown as WebSocket;
 }
 
 /**
@@ -149,7 +165,7 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
         early = undefined;
         if (socket && url === earlyUrl && socket.readyState <= WebSocket.OPEN) return handOver(socket);
         socket?.close();
-        return new WebSocket(url, protocols);
+        return openWebSocket(url, protocols) ?? refusedSocket();
       },
     });
     this.client = client;

@@ -24,6 +24,32 @@ describe('attribute parsing', () => {
     }
   });
 
+  it('refuses what the browser would refuse to create a connection with: TURN without both credentials, an empty URL', () => {
+    for (const bad of ['[{"urls":"turn:t.example.org"}]', '[{"urls":["stun:s.example.org","turns:t.example.org"],"username":"u"}]', '[{"urls":"turn:t.example.org","credential":"p"}]', '[{"urls":"stun:"}]', '[{"urls":"stun:a b"}]', '[{"urls":[]}]']) {
+      const parsed = parseIceServers(bad);
+      expect(parsed.value, bad).to.equal(DEFAULT_ICE_SERVERS);
+      expect(parsed.error, bad).to.contain('TURN servers need both username and credential');
+    }
+    // What the parser passes, a browser accepts: creating a connection with it does not throw.
+    const accepted = parseIceServers('[{"urls":"stun:s.example.org:3478"},{"urls":"turns:t.example.org:443?transport=tcp","username":"u","credential":"p"}]');
+    expect(accepted.error).to.equal(undefined);
+    new RTCPeerConnection({ iceServers: accepted.value }).close();
+  });
+
+  it('refuses broker URLs the browser would refuse to open: a #fragment, or ws:// to another machine from an https page', () => {
+    for (const [bad, reason] of [['wss://b.example.org/mqtt#x', 'fragment'], ['ws://127.0.0.1:9001 wss://b.example.org/#', 'fragment']]) {
+      expect(parseBrokerUrls(bad).value, bad).to.equal(undefined);
+      expect(parseBrokerUrls(bad).error, bad).to.contain(reason);
+    }
+    const mixed = parseBrokerUrls('wss://a.example.org/mqtt ws://b.example.org:8083/mqtt', 'https:');
+    expect(mixed.value).to.equal(undefined);
+    expect(mixed.error).to.contain('use wss://').and.contain('ws://b.example.org:8083/mqtt');
+    for (const local of ['ws://127.0.0.1:9001', 'ws://localhost:9001', 'ws://[::1]:9001']) {
+      expect(parseBrokerUrls(local, 'https:').value, local).to.deep.equal([local]);
+    }
+    expect(parseBrokerUrls('ws://b.example.org:8083/mqtt', 'http:').value).to.deep.equal(['ws://b.example.org:8083/mqtt']);
+  });
+
   it('accepts a list of ws:// and wss:// brokers and refuses anything else', () => {
     expect(parseBrokerUrls('')).to.deep.equal({ value: [DEFAULT_BROKER] });
     expect(parseBrokerUrls('ws://127.0.0.1:9001').value).to.deep.equal(['ws://127.0.0.1:9001']);

@@ -71,6 +71,22 @@ describe('PeerMesh: who offers', () => {
     m.close();
   });
 
+  it('reports a connection the browser refuses to create as a failed peer, and throws nothing', async () => {
+    const { port } = recordingPort();
+    // A TURN server without credentials: the RTCPeerConnection constructor throws for it.
+    const m = new PeerMesh({ peerId: 'aaaaaaaaaaaa', name: 'Me', rtcConfiguration: { iceServers: [{ urls: 'turn:t.example.org' }] }, localStream: new MediaStream(), signal: port });
+    const failures: string[] = [];
+    m.addEventListener('peer-failed', ({ detail }) => failures.push(`${detail.peerId} ${detail.name}: ${detail.message}`));
+    const pc = new RTCPeerConnection();
+    pc.addTransceiver('video');
+    await pc.setLocalDescription();
+    expect(() => m.handle({ kind: 'offer', from: 'zzzzzzzzzzzz', to: 'aaaaaaaaaaaa', name: 'Zed', sdp: pc.localDescription!.sdp })).not.to.throw();
+    expect(failures).to.have.length(1);
+    expect(failures[0]).to.match(/^zzzzzzzzzzzz Zed: Could not connect to zzzzzzzzzzzz: .*RTCPeerConnection/);
+    pc.close();
+    m.close();
+  });
+
   it('ignores answers and candidates from strangers and byes for unknown peers', () => {
     const { sent, port } = recordingPort();
     const m = mesh('mmmmmmmmmmmm', port);

@@ -3,7 +3,7 @@ import { openRoomChannel } from '../../src/signaling/channel.js';
 import { randomPeerId } from '../../src/signaling/messages.js';
 import { RoomSignal } from '../../src/signaling/room-signal.js';
 import { brokerUrl } from '../support/broker-url.js';
-import { uniqueRoom, waitFor } from '../support/helpers.js';
+import { collectPageErrors, uniqueRoom, waitFor } from '../support/helpers.js';
 
 describe('RoomSignal', () => {
   const NativeWebSocket = window.WebSocket;
@@ -39,6 +39,23 @@ describe('RoomSignal', () => {
       await signal.close();
     });
   }
+
+  it('moves on to the next broker when the browser refuses to open a socket to one, throwing nothing', async () => {
+    // Browsers throw from the WebSocket constructor for some URLs (here a #fragment); MQTT.js
+    // opens sockets in its reconnect timer, where a throw would reach the page.
+    const page = collectPageErrors();
+    const refused = 'ws://127.0.0.1:9/mqtt#refused';
+    const signal = new RoomSignal({ brokerUrls: [refused, brokerUrl], channel: openRoomChannel(uniqueRoom('refused'), ''), peerId: randomPeerId() });
+    try {
+      expect(await signal.connect(new AbortController().signal)).to.equal(true);
+      expect(signal.brokerUrl).to.equal(brokerUrl);
+      expect(opened.map((o) => o.url)).to.not.include(refused);
+      expect(page.errors).to.deep.equal([]);
+    } finally {
+      page.stop();
+      await signal.close();
+    }
+  });
 
   it('closes the early socket when leaving before the key is ready', async () => {
     let release: () => void = () => undefined;
