@@ -58,7 +58,8 @@ export class VideoChat extends LitElement {
   /**
    * WebSocket URL (`ws://` or `wss://`) of the MQTT broker used to meet, or several separated by
    * spaces: the first reachable is used and the next takes over when it dies. Empty means the
-   * public default.
+   * public default. An `https://` page needs `wss://` (browsers allow `ws://` there only to the
+   * visitor's own machine); a list the browser would refuse fires `error` (`bad-attribute`).
    */
   @property({ reflect: true }) broker = '';
 
@@ -194,10 +195,13 @@ export class VideoChat extends LitElement {
     const active = this.callState === 'joining' || this.callState === 'joined';
     const movedRoom = (changed.has('room') && changed.get('room') !== undefined) || (changed.has('password') && changed.get('password') !== undefined);
     if (movedRoom && active) {
-      // The old attempt must have wound down before the new one, or join() would return it.
-      void this.leave()
+      // The old attempt must have wound down before the new one, or join() would return it. A
+      // leave() meanwhile (the page's, or the element's removal) cancels the rejoin.
+      const left = this.leave();
+      const leavesBefore = this.leaveCalls;
+      void left
         .then(() => this.joining)
-        .then(() => (this.room ? this.join() : undefined));
+        .then(() => (this.room && this.isConnected && this.leaveCalls === leavesBefore ? this.join() : undefined));
     } else if (this.autojoin && this.room && this.callState === 'idle' && this.isConnected) {
       void this.join();
     } else if (!this.autojoin && this.callState === 'idle' && !this.mediaRequest && this.isConnected) {

@@ -141,6 +141,23 @@ describe('<video-chat> calls', () => {
     expect(ada.state).to.equal('joined');
   });
 
+  for (const interruption of ['removed from the page', 'told to leave'] as const) {
+    it(`stays out of the call when ${interruption} while moving rooms`, async () => {
+      const ada = visitor(uniqueRoom('first'), 'Ada');
+      await joinAll(ada);
+      const joinedAgain: string[] = [];
+      ada.addEventListener('joined', ({ detail }) => joinedAgain.push(detail.room));
+      ada.room = uniqueRoom('second');
+      await ada.updateComplete;
+      if (interruption === 'removed from the page') ada.remove();
+      else void ada.leave();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect(joinedAgain).to.deep.equal([]);
+      expect(ada.state).to.equal('left');
+      expect(ada.localStream).to.equal(undefined);
+    });
+  }
+
   it('joins receive-only when the camera is denied, and reports media-denied', async () => {
     const room = uniqueRoom();
     const original = navigator.mediaDevices.getUserMedia;
