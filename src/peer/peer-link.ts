@@ -252,7 +252,8 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
       );
       if (free) {
         free.direction = 'sendrecv';
-        void free.sender.replaceTrack(track);
+        // Rejects only if the connection closed meanwhile, when nothing is left to send on.
+        free.sender.replaceTrack(track).catch(() => undefined);
         free.sender.setStreams(localStream);
       } else {
         this.pc.addTrack(track, localStream);

@@ -97,7 +97,10 @@ class SenderBook {
     // Replays are refused before the rate budget is spent, so replaying a peer's old messages
     // cannot use up that peer's budget. Goodbyes skip the window (see decode).
     if (!replayable && isReplay(state, seq)) return 'replay';
-    state.tokens = Math.min(SENDER_BURST, state.tokens + ((now - state.refilledAt) / 1000) * SENDER_RATE_PER_SECOND);
+    // A clock corrected backwards refills nothing rather than a negative amount, which would
+    // silence the sender for as long as the correction.
+    const elapsedMs = Math.max(0, now - state.refilledAt);
+    state.tokens = Math.min(SENDER_BURST, state.tokens + (elapsedMs / 1000) * SENDER_RATE_PER_SECOND);
     state.refilledAt = now;
     if (state.tokens < 1) return 'rate-limited';
     state.tokens--;

@@ -110,6 +110,14 @@ describe('room channel checks', () => {
     expect(await receiver.decode(topic, await sender.encode(topic, hello))).to.deep.equal({ signal: hello });
   });
 
+  it('does not hold a sender back for long when the clock steps backwards', async () => {
+    const topic = sender.topics.presence;
+    expect(await receiver.decode(topic, await sender.encode(topic, hello))).to.deep.equal({ signal: hello });
+    // The visitor's clock is corrected a minute back (still within the accepted skew).
+    now -= 60_000;
+    expect(await receiver.decode(topic, await sender.encode(topic, hello))).to.deep.equal({ signal: hello });
+  });
+
   it('refuses a message sealed with another password as foreign-key', async () => {
     const stranger = await openRoomChannel('room', 'other', clock);
     expect(stranger.topics.presence).to.equal(receiver.topics.presence);
