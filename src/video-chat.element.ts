@@ -194,7 +194,9 @@ export class VideoChat extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     const active = this.callState === 'joining' || this.callState === 'joined';
     const movedRoom = (changed.has('room') && changed.get('room') !== undefined) || (changed.has('password') && changed.get('password') !== undefined);
-    if (movedRoom && active) {
+    if (movedRoom && this.callState === 'joining' && this.session) {
+      void this.restartJoin(this.session);
+    } else if (movedRoom && active) {
       // The old attempt must have wound down before the new one, or join() would return it. A
       // leave() meanwhile (the page's, or the element's removal) cancels the rejoin.
       const left = this.leave();
@@ -250,6 +252,30 @@ export class VideoChat extends LitElement {
     this.callState = 'joined';
     this.status = '';
     this.dispatchEvent(chatEvent('joined', { room, peerId: session.peerId }));
+  }
+
+  /**
+   * Starts a join still in progress over, for a new room or password: nobody has met us yet, so
+   * there is no `left`, and the camera stays on. This is what happens when a page's script sets
+   * `password` just after an `autojoin` element began joining.
+   */
+  private async restartJoin(old: CallSession): Promise<void> {
+    const leavesBefore = this.leaveCalls;
+    this.session = undefined;
+    await old.leave();
+    // The old attempt returns at once now that it is no longer the element's session.
+    await this.joining;
+    if (this.session) return;
+    if (this.leaveCalls !== leavesBefore || !this.isConnected || !this.room.trim()) {
+      // Told to leave meanwhile, which found no session to end: end it here.
+      this.releaseMedia();
+      this.callState = 'left';
+      this.status = 'You left the call.';
+      this.dispatchEvent(chatEvent('left', { room: old.options.room, peerId: old.peerId }));
+      return;
+    }
+    this.callState = 'idle';
+    await this.join();
   }
 
   private async endSession(): Promise<void> {

@@ -141,10 +141,13 @@ describe('<video-chat> calls', () => {
     expect(ada.state).to.equal('joined');
   });
 
-  for (const interruption of ['removed from the page', 'told to leave'] as const) {
-    it(`stays out of the call when ${interruption} while moving rooms`, async () => {
+  for (const [interruption, phase] of [['removed from the page', 'joined'], ['told to leave', 'joined'], ['told to leave', 'joining'], ['removed from the page', 'joining']] as const) {
+    it(`stays out of the call when ${interruption} while moving rooms (${phase})`, async () => {
       const ada = visitor(uniqueRoom('first'), 'Ada');
-      await joinAll(ada);
+      if (phase === 'joined') await joinAll(ada);
+      else document.body.append(ada);
+      await ada.updateComplete;
+      expect(ada.state).to.equal(phase);
       const joinedAgain: string[] = [];
       ada.addEventListener('joined', ({ detail }) => joinedAgain.push(detail.room));
       ada.room = uniqueRoom('second');

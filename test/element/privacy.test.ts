@@ -47,6 +47,35 @@ describe('<video-chat> with a password', () => {
     expect(pageErrors.errors).to.deep.equal([]);
   });
 
+  it('takes a password a page script sets just after an autojoin element began joining, without leaving or asking for the camera again', async () => {
+    const room = uniqueRoom();
+    const ada = visitor(room, 'Ada', 'set from script');
+    document.body.append(ada);
+    await nextEvent(ada, 'joined');
+    const originalGetUserMedia = navigator.mediaDevices.getUserMedia;
+    let cameraRequests = 0;
+    navigator.mediaDevices.getUserMedia = (constraints) => {
+      cameraRequests++;
+      return originalGetUserMedia.call(navigator.mediaDevices, constraints);
+    };
+    try {
+      // As in the markup: the element upgrades and starts joining; the page's next script sets the password.
+      const bob = visitor(room, 'Bob', '');
+      const seen: string[] = [];
+      for (const type of ['joined', 'left'] as const) bob.addEventListener(type, () => seen.push(type));
+      document.body.append(bob);
+      await bob.updateComplete;
+      expect(bob.state).to.equal('joining');
+      const met = nextEvent(ada, 'connected');
+      bob.password = 'set from script';
+      expect((await met).detail.name).to.equal('Bob');
+      expect(seen).to.deep.equal(['joined']);
+      expect(cameraRequests).to.equal(1);
+    } finally {
+      navigator.mediaDevices.getUserMedia = originalGetUserMedia;
+    }
+  });
+
   it('meets the others after switching to the right password', async () => {
     const room = uniqueRoom();
     const ada = visitor(room, 'Ada', 'one');
