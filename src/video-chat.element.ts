@@ -79,7 +79,11 @@ export class VideoChat extends LitElement {
    */
   @property() password = '';
 
-  /** Join as soon as the element is in the page and has a `room`; without it a pre-join view is shown. */
+  /**
+   * Join as soon as the element is in the page and has a `room`; without it a pre-join view is
+   * shown. A join that fails (an `error` says why) is tried again only once `room`, `broker` or
+   * `password` changes, or the element is put back on a page after its removal.
+   */
   @property({ type: Boolean, reflect: true }) autojoin = false;
 
   @state() private callState: CallState = 'idle';
@@ -97,6 +101,10 @@ export class VideoChat extends LitElement {
   private teardownTimer?: ReturnType<typeof setTimeout>;
   private mediaRequest?: Promise<MediaStream>;
   private leaveCalls = 0;
+  /** Room, broker and password `autojoin` last tried: a failed attempt is not retried until one changes. */
+  private autojoinTried?: string;
+  /** Set once removal from the page has ended the visit: inserting the element again starts afresh. */
+  private tornDown = false;
 
   /** `'idle' | 'joining' | 'joined' | 'left'`. */
   get state(): CallState {
@@ -160,6 +168,17 @@ export class VideoChat extends LitElement {
     // Moved within the page: the call goes on.
     clearTimeout(this.teardownTimer);
     this.teardownTimer = undefined;
+    if (this.tornDown) {
+      // Back on a page after its removal ended the visit: as new, so autojoin joins again and the
+      // pre-join view shows a fresh preview.
+      this.tornDown = false;
+      this.autojoinTried = undefined;
+      if (this.callState === 'left') {
+        this.callState = 'idle';
+        this.status = '';
+      }
+      this.requestUpdate();
+    }
   }
 
   override disconnectedCallback(): void {
@@ -168,6 +187,7 @@ export class VideoChat extends LitElement {
     this.teardownTimer = setTimeout(() => {
       this.teardownTimer = undefined;
       if (!this.isConnected) {
+        this.tornDown = true;
         void this.leave();
         if (this.callState === 'idle') this.releaseMedia();
       }
@@ -205,7 +225,13 @@ export class VideoChat extends LitElement {
         .then(() => this.joining)
         .then(() => (this.room && this.isConnected && this.leaveCalls === leavesBefore ? this.join() : undefined));
     } else if (this.autojoin && this.room && this.callState === 'idle' && this.isConnected) {
-      void this.join();
+      // Once per room, broker and password: a join that failed (its `error` said why) is not
+      // retried, with the same error, on every re-render.
+      const attempt = JSON.stringify([this.room, this.broker, this.password]);
+      if (attempt !== this.autojoinTried) {
+        this.autojoinTried = attempt;
+        void this.join();
+      }
     } else if (!this.autojoin && this.callState === 'idle' && !this.mediaRequest && this.isConnected) {
       void this.ensureLocalMedia();
     }

@@ -127,6 +127,17 @@ describe('<video-chat> calls', () => {
     expect(bob.localStream).to.equal(undefined);
   });
 
+  it('joins again when put back on the page after its removal ended the call', async () => {
+    const [ada, bob] = await connectedPair();
+    bob.remove();
+    await waitFor(() => bob.state === 'left', 'bob to have left');
+    const met = Promise.all([nextEvent(ada, 'connected'), nextEvent(bob, 'connected')]);
+    document.body.append(bob);
+    const [adaMet, bobMet] = await met;
+    expect([adaMet.detail.name, bobMet.detail.name]).to.deep.equal(['Bob', 'Ada']);
+    await expectRemoteFramesDecoding(bob);
+  });
+
   it('moves rooms when the room attribute changes while joined', async () => {
     const first = uniqueRoom('first');
     const second = uniqueRoom('second');

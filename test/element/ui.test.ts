@@ -63,6 +63,30 @@ describe('<video-chat> view and attributes', () => {
     expect(el.state).to.equal('idle');
   });
 
+  it('with autojoin, reports a bad attribute once, not again on every re-render, and joins once it is fixed', async () => {
+    const el = document.createElement('video-chat');
+    Object.assign(el, { room: uniqueRoom(), broker: 'http://example.invalid', iceServers: '[]', autojoin: true });
+    const errors: string[] = [];
+    el.addEventListener('error', ({ detail }) => errors.push(detail.code));
+    document.body.append(el);
+    try {
+      await waitFor(() => errors.length > 0, 'the bad-attribute error');
+      for (const name of ['A', 'Ad', 'Ada']) {
+        el.name = name;
+        await el.updateComplete;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(errors).to.deep.equal(['bad-attribute']);
+      expect(el.state).to.equal('idle');
+      const joined = nextEvent(el, 'joined');
+      el.broker = brokerUrl;
+      await joined;
+    } finally {
+      await el.leave();
+      el.remove();
+    }
+  });
+
   it('reports an unreachable broker without throwing, and can still leave', async () => {
     const pageErrors = collectPageErrors();
     const el = await fixture<VideoChat>(html`<video-chat room=${uniqueRoom()} broker="ws://127.0.0.1:9" ice-servers="[]"></video-chat>`);
