@@ -177,8 +177,12 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
       abort.addEventListener('abort', () => resolve(false), { once: true });
       client.on('connect', () => {
         client.subscribe([presence, inbox(peerId)], { qos: 1 }, (error) => {
-          if (error || this.closed) {
-            if (error) this.reportOutage(`The broker refused our subscription: ${error.message}`);
+          if (this.closed) return;
+          if (error) {
+            // Connected but deaf is no use: drop the connection and take the usual way back,
+            // a retry after a backoff, on the next broker if there is one.
+            this.reportOutage(`The broker refused our subscription (${error.message}); retrying.`);
+            client.stream?.destroy();
             return;
           }
           this.failedAttempts = 0;

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import mqtt from 'mqtt';
 import { chromium } from 'playwright-core';
-import { startMosquitto } from '../../scripts/brokers.mjs';
+import { startAedes, startMosquitto } from '../../scripts/brokers.mjs';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 import { expectDecoding, launchChromium, openVisitor, startStaticServer, waitUntil } from './support.mjs';
 
@@ -146,6 +146,29 @@ describe('calls that survive', () => {
     } finally {
       await first.stop();
       await second.stop();
+    }
+  });
+
+  it('tries again when the broker refuses its subscription, and joins once it accepts', async () => {
+    const broker = await startAedes();
+    let refusals = 0;
+    broker.broker.authorizeSubscribe = (client, subscription, callback) => {
+      if (refusals < 2) {
+        refusals++;
+        callback(null, null); // SUBACK 0x80: refused, connection kept
+      } else callback(null, subscription);
+    };
+    try {
+      const ada = await openVisitor(browser, server.origin, { room: room('refused'), broker: broker.url, name: 'Ada' });
+      await waitUntil(ada.page, () => window.visit.joinedAt !== undefined, 20000);
+      assert.ok(refusals >= 2, `refused ${refusals} times`);
+      const errors = await events(ada.page, 'error');
+      assert.deepEqual(errors.map((e) => e.detail.code), ['broker-unreachable']);
+      assert.match(errors[0].detail.message, /refused our subscription/);
+      assert.deepEqual(await ada.page.evaluate(() => window.visit.errors), []);
+      await ada.context.close();
+    } finally {
+      await broker.close();
     }
   });
 
