@@ -330,7 +330,10 @@ export class VideoChat extends LitElement {
     });
     session.addEventListener('media-changed', () => this.syncRemotes(session));
     session.addEventListener('signaling-state', () => {
-      if (this.session !== session && !this.leaving) return;
+      // A session torn down without leave() (a failed join) still reports its connection closed,
+      // unless another session has taken over meanwhile.
+      const tornDownAlone = session.signalingState === 'offline' && !this.session;
+      if (this.session !== session && !this.leaving && !tornDownAlone) return;
       this.brokerState = session.signalingState;
       this.dispatchEvent(chatEvent('signaling-state', { state: this.brokerState }));
     });

@@ -115,8 +115,34 @@ describe('<video-chat> view and attributes', () => {
       await waitFor(() => el.state === 'idle', 'back to idle');
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(pageErrors.errors).to.deep.equal([]);
+      expect(el.signalingState, 'no broker connection left').to.equal('offline');
     } finally {
       crypto.subtle.importKey = original;
+      pageErrors.stop();
+    }
+  });
+
+  it('reports the broker connection offline after a join that failed once connected', async () => {
+    const pageErrors = collectPageErrors();
+    // An unforeseen failure at the last step of joining, after the broker connection is up.
+    const original = window.addEventListener;
+    window.addEventListener = function (this: Window, type: string, ...rest: unknown[]) {
+      if (type === 'pagehide') throw new Error('pagehide refused');
+      return (original as (...args: unknown[]) => void).call(this, type, ...rest);
+    } as typeof window.addEventListener;
+    try {
+      const el = await fixture<VideoChat>(html`<video-chat room=${uniqueRoom()} broker=${brokerUrl} ice-servers="[]"></video-chat>`);
+      const states: string[] = [];
+      el.addEventListener('signaling-state', ({ detail }) => states.push(detail.state));
+      const error = nextEvent(el, 'error');
+      await el.join();
+      expect((await error).detail.message).to.contain('pagehide refused');
+      await waitFor(() => el.state === 'idle', 'back to idle');
+      await waitFor(() => el.signalingState === 'offline', 'the broker connection reported offline');
+      expect(states).to.deep.equal(['connecting', 'online', 'offline']);
+      expect(pageErrors.errors).to.deep.equal([]);
+    } finally {
+      window.addEventListener = original;
       pageErrors.stop();
     }
   });
