@@ -151,7 +151,11 @@ export class VideoChat extends LitElement {
     return this.joining;
   }
 
-  /** Leaves the room: tells the others, releases camera, microphone and connections. Idempotent; never rejects. */
+  /**
+   * Leaves the room: tells the others, releases camera, microphone and connections. Before joining,
+   * it turns the pre-join preview off. Either way the state becomes `left`. Idempotent; never
+   * rejects.
+   */
   leave(): Promise<void> {
     this.leaveCalls++;
     if (this.leaving) return this.leaving;
@@ -306,7 +310,14 @@ export class VideoChat extends LitElement {
 
   private async endSession(): Promise<void> {
     const session = this.session;
-    if (!session) return;
+    if (!session) {
+      // Not in a call: leaving still turns off the pre-join preview's camera, and keeps it off.
+      if (this.callState === 'idle' && this.mediaRequest) {
+        this.releaseMedia();
+        this.callState = 'left';
+      }
+      return;
+    }
     this.session = undefined;
     // Leaving aborts a join still in progress, so this never waits on a dead broker.
     await session.leave();

@@ -147,6 +147,21 @@ describe('<video-chat> view and attributes', () => {
     }
   });
 
+  it('turns the pre-join preview camera off on leave(), and keeps it off', async () => {
+    const el = await fixture<VideoChat>(html`<video-chat room=${uniqueRoom()} broker=${brokerUrl} ice-servers="[]"></video-chat>`);
+    await waitFor(() => el.localStream !== undefined, 'the preview');
+    const tracks = el.localStream!.getTracks();
+    let left = false;
+    el.addEventListener('left', () => (left = true));
+    await el.leave();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(tracks.map((t) => t.readyState)).to.deep.equal(tracks.map(() => 'ended'));
+    expect(el.localStream).to.equal(undefined);
+    expect(el.state).to.equal('left');
+    expect(left, 'no call was left').to.equal(false);
+    expect(el.shadowRoot!.querySelector('[part~="join"]')?.textContent?.trim()).to.equal('Join again');
+  });
+
   it('does not join when leave() follows join() at once', async () => {
     const el = await fixture<VideoChat>(html`<video-chat room=${uniqueRoom()} broker=${brokerUrl} ice-servers="[]"></video-chat>`);
     let joined = false;
