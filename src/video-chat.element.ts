@@ -218,8 +218,9 @@ export class VideoChat extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     const active = this.callState === 'joining' || this.callState === 'joined';
     const movedRoom = (changed.has('room') && changed.get('room') !== undefined) || (changed.has('password') && changed.get('password') !== undefined);
-    if (movedRoom && this.callState === 'joining' && this.session) {
-      void this.restartJoin(this.session);
+    if (movedRoom && this.callState === 'joining') {
+      // Without a session, a restart is under way already: it joins with the latest values.
+      if (this.session) void this.restartJoin(this.session);
     } else if (movedRoom && active) {
       // The old attempt must have wound down before the new one, or join() would return it. A
       // leave() meanwhile (the page's, or the element's removal) cancels the rejoin.
