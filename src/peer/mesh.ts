@@ -29,6 +29,8 @@ export interface PeerMeshOptions {
   localStream: MediaStream;
   signal: SignalPort;
   connectTimeoutMs?: number;
+  /** Pauses before announcing ourselves again after a link gave up, one per attempt (see below). */
+  reintroduceAfterMs?: readonly number[];
   /**
    * An offer begun before the camera was ready (see `prepareOffer`): the mesh gives it our tracks
    * and keeps it as its first spare instead of preparing one only now.
@@ -60,6 +62,14 @@ export function sendQualityFor(peerCount: number): SendQuality {
 const CROWDED_CAPTURE: MediaTrackConstraints = { width: { ideal: 256 }, height: { ideal: 144 }, frameRate: { ideal: 24 } };
 const CROWDED_FROM = 4;
 
+/**
+ * When a link gives up (its ICE restarts failed, say while the network was down) the peer may still
+ * be in the room. We announce ourselves again after these pauses, one attempt each, so that the
+ * pair meets afresh once the network lets it; both sides do, and the usual rule picks who offers.
+ * A goodbye, a confirmed disappearance or a live link ends the attempts.
+ */
+const REINTRODUCE_AFTER_MS = [4000, 15_000, 60_000];
+
 /** How long a peer reported dead by the broker gets to prove otherwise over its heartbeat. */
 const VANISH_CONFIRM_MS = 750;
 
@@ -76,6 +86,8 @@ const SPARE_MAX_AGE_MS = 5 * 60_000;
 
 export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   private readonly links = new Map<string, PeerLink>();
+  /** Peers whose link gave up, with the re-announcements made for them so far. */
+  private readonly reintroductions = new Map<string, { attempts: number; timer: ReturnType<typeof setTimeout> }>();
   private closed = false;
   private crowded = false;
   /** One offer prepared ahead, for the next newcomer we offer to. */
@@ -185,6 +197,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     for (const peerId of [...this.links.keys()]) this.dropLink(peerId, 'left');
     this.closed = true;
     this.dropSpare();
+    for (const peerId of [...this.reintroductions.keys()]) this.stopReintroducing(peerId);
   }
 
   /**
@@ -193,7 +206,11 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
    */
   private confirmVanished(remotePeerId: string): void {
     const link = this.links.get(remotePeerId);
-    if (!link) return;
+    if (!link) {
+      // Its link had given up already: the broker now says why, so stop announcing ourselves to it.
+      this.stopReintroducing(remotePeerId);
+      return;
+    }
     // A link still connecting is left to its own watchdog: a will can be replayed by anyone who
     // saw it published, and must not be able to cut a pair that is just forming.
     if (link.state !== 'connected') return;
@@ -205,6 +222,8 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
 
   /** Ends the link to one peer, reporting it once if it was connected. */
   dropLink(remotePeerId: string, reason: DisconnectReason): void {
+    // Gone for good (a goodbye, or vanished from the broker and the heartbeat): no new attempts.
+    this.stopReintroducing(remotePeerId);
     const link = this.links.get(remotePeerId);
     if (!link) return;
     const wasConnected = link.state === 'connected';
@@ -219,6 +238,23 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     if (wasConnected) {
       this.dispatchEvent(new CustomEvent('peer-disconnected', { detail: { peerId: link.remotePeerId, name: link.remoteName, reason } }));
     }
+  }
+
+  /** Announces us again after the next pause of the schedule, unless the attempts are used up. */
+  private reintroduceLater(remotePeerId: string): void {
+    const schedule = this.options.reintroduceAfterMs ?? REINTRODUCE_AFTER_MS;
+    const attempts = this.reintroductions.get(remotePeerId)?.attempts ?? 0;
+    this.stopReintroducing(remotePeerId);
+    if (this.closed || attempts >= schedule.length) return;
+    const timer = setTimeout(() => {
+      if (!this.closed && !this.links.has(remotePeerId)) this.announce();
+    }, schedule[attempts]);
+    this.reintroductions.set(remotePeerId, { attempts: attempts + 1, timer });
+  }
+
+  private stopReintroducing(remotePeerId: string): void {
+    clearTimeout(this.reintroductions.get(remotePeerId)?.timer);
+    this.reintroductions.delete(remotePeerId);
   }
 
   private get joinedAt(): number {
@@ -315,6 +351,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     link.remoteName = remoteName;
     this.links.set(remotePeerId, link);
     link.addEventListener('connected', () => {
+      this.stopReintroducing(remotePeerId);
       this.adaptSendQuality();
       this.dispatchEvent(new CustomEvent('peer-connected', { detail: { peerId: remotePeerId, name: link.remoteName, stream: link.remoteStream } }));
     });
@@ -324,6 +361,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
       if (this.links.get(remotePeerId) !== link) return;
       const { wasConnected, silent, message } = event.detail;
       this.forget(link, wasConnected, silent ? 'vanished' : 'failed');
+      this.reintroduceLater(remotePeerId);
       if (!wasConnected) {
         this.dispatchEvent(new CustomEvent('peer-failed', { detail: { peerId: remotePeerId, name: link.remoteName, message } }));
       }

@@ -198,6 +198,48 @@ describe('calls that survive', () => {
   });
 });
 
+describe('calls that give up', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    [server, browser] = await Promise.all([startStaticServer(), launchChromium()]);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('meet again once the network is back, after their link gave up while both stayed in the room', async () => {
+    const broker = await startMosquitto();
+    try {
+      const name = room('again');
+      const ada = await openVisitor(browser, server.origin, { room: name, broker: broker.url, name: 'Ada' });
+      const bob = await openVisitor(browser, server.origin, { room: name, broker: broker.url, name: 'Bob' });
+      await Promise.all([expectDecoding(ada.page), expectDecoding(bob.page)]);
+      // Media (UDP) down for longer than the ICE restarts last; signaling (TCP) stays up.
+      execFileSync('iptables', ['-I', 'INPUT', '-p', 'udp', '-j', 'DROP']);
+      let brokenFor;
+      try {
+        const startedAt = Date.now();
+        await Promise.all([ada, bob].map(({ page }) => waitUntil(page, () => window.visit.events.some((e) => e.type === 'disconnected'), 40000)));
+        brokenFor = Date.now() - startedAt;
+      } finally {
+        execFileSync('iptables', ['-D', 'INPUT', '-p', 'udp', '-j', 'DROP']);
+      }
+      const healedAt = Date.now();
+      await Promise.all([ada, bob].map(({ page }) => waitUntil(page, () => window.visit.events.filter((e) => e.type === 'connected').length >= 2, 30000)));
+      console.log(`link given up after ${brokenFor} ms without media; met again ${Date.now() - healedAt} ms after the network came back`);
+      await Promise.all([expectDecoding(ada.page, 10, 20000), expectDecoding(bob.page, 10, 20000)]);
+      for (const { page } of [ada, bob]) assert.deepEqual(await page.evaluate(() => window.visit.errors), []);
+      await Promise.all([ada.context.close(), bob.context.close()]);
+    } finally {
+      await broker.stop();
+    }
+  });
+});
+
 /**
  * The ICE username fragment the remote side currently uses, read from the page's connected peer
  * connection (the page also holds a prepared offer, which has no remote side yet).
