@@ -87,7 +87,7 @@ const SPARE_MAX_AGE_MS = 5 * 60_000;
 export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   private readonly links = new Map<string, PeerLink>();
   /** Peers whose link gave up, with the re-announcements made for them so far. */
-  private readonly reintroductions = new Map<string, { attempts: number; timer: ReturnType<typeof setTimeout> }>();
+  private readonly reintroductions = new Map<string, { attempts: number; timer?: ReturnType<typeof setTimeout> }>();
   private closed = false;
   private crowded = false;
   /** One offer prepared ahead, for the next newcomer we offer to. */
@@ -240,15 +240,22 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     }
   }
 
-  /** Announces us again after the next pause of the schedule, unless the attempts are used up. */
+  /**
+   * Announces us again after the next pause of the schedule. Once the attempts are used up the
+   * record stays, so that a pair meeting again some other way (a hello after a broker outage)
+   * does not start a new round; only a live link, a goodbye or a Last Will clears it.
+   */
   private reintroduceLater(remotePeerId: string): void {
+    if (this.closed) return;
     const schedule = this.options.reintroduceAfterMs ?? REINTRODUCE_AFTER_MS;
-    const attempts = this.reintroductions.get(remotePeerId)?.attempts ?? 0;
-    this.stopReintroducing(remotePeerId);
-    if (this.closed || attempts >= schedule.length) return;
-    const timer = setTimeout(() => {
-      if (!this.closed && !this.links.has(remotePeerId)) this.announce();
-    }, schedule[attempts]);
+    const previous = this.reintroductions.get(remotePeerId);
+    clearTimeout(previous?.timer);
+    const attempts = previous?.attempts ?? 0;
+    const timer = attempts < schedule.length
+      ? setTimeout(() => {
+        if (!this.closed && !this.links.has(remotePeerId)) this.announce();
+      }, schedule[attempts])
+      : undefined;
     this.reintroductions.set(remotePeerId, { attempts: attempts + 1, timer });
   }
 
@@ -361,8 +368,10 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
       if (this.links.get(remotePeerId) !== link) return;
       const { wasConnected, silent, message } = event.detail;
       this.forget(link, wasConnected, silent ? 'vanished' : 'failed');
+      // A failed attempt to meet again is not news: the first failure was reported.
+      const retrying = this.reintroductions.has(remotePeerId);
       this.reintroduceLater(remotePeerId);
-      if (!wasConnected) {
+      if (!wasConnected && !retrying) {
         this.dispatchEvent(new CustomEvent('peer-failed', { detail: { peerId: remotePeerId, name: link.remoteName, message } }));
       }
     });

@@ -87,28 +87,32 @@ describe('PeerMesh: who offers', () => {
     m.close();
   });
 
-  it('announces itself again after a link gave up, a bounded number of times, and not after a goodbye', async () => {
+  it('announces itself again after a link gave up, a bounded number of times, reporting the failure once, and not after a goodbye', async () => {
     const { sent, port } = recordingPort();
     const m = new PeerMesh({ peerId: 'aaaaaaaaaaaa', name: 'Me', rtcConfiguration: { iceServers: [] }, localStream: new MediaStream(), signal: port, reintroduceAfterMs: [30, 30] });
     const hellos = () => sent.filter((s) => s.kind === 'hello').length;
+    const failures: string[] = [];
+    m.addEventListener('peer-failed', ({ detail }) => failures.push(detail.peerId));
     // An offer the browser cannot apply makes the link give up at once.
     const failWith = async (from: string) => {
-      const failed = new Promise((resolve) => m.addEventListener('peer-failed', resolve, { once: true }));
       m.handle({ kind: 'offer', from, to: 'aaaaaaaaaaaa', name: 'Zed', sdp: 'v=0\r\nnot an offer\r\n' });
-      await failed;
+      await waitFor(() => m.linkCount === 0, 'the link to give up');
     };
     await failWith('zzzzzzzzzzzz');
     await waitFor(() => hellos() === 1, 'the first re-announcement');
     await failWith('zzzzzzzzzzzz');
     await waitFor(() => hellos() === 2, 'the second re-announcement');
     await failWith('zzzzzzzzzzzz');
+    await failWith('zzzzzzzzzzzz');
     await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(hellos(), 'attempts used up').to.equal(2);
+    expect(hellos(), 'attempts used up, and they stay used up').to.equal(2);
+    expect(failures, 'reported once').to.deep.equal(['zzzzzzzzzzzz']);
 
     await failWith('yyyyyyyyyyyy');
     m.handle({ kind: 'bye', from: 'yyyyyyyyyyyy' });
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(hellos(), 'no announcement for a peer that said goodbye').to.equal(2);
+    expect(failures).to.deep.equal(['zzzzzzzzzzzz', 'yyyyyyyyyyyy']);
     m.close();
   });
 
