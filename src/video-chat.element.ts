@@ -105,6 +105,11 @@ export class VideoChat extends LitElement {
   private autojoinTried?: string;
   /** Set once removal from the page has ended the visit: inserting the element again starts afresh. */
   private tornDown = false;
+  /**
+   * A join being started over (see `restartJoin`) while its old attempt winds down. Resolves true
+   * if the new attempt is to start, false if a `leave()` meanwhile ended it.
+   */
+  private restarting?: Promise<boolean>;
 
   /** `'idle' | 'joining' | 'joined' | 'left'`. */
   get state(): CallState {
@@ -135,6 +140,8 @@ export class VideoChat extends LitElement {
    * retrying (and says so with `error` `broker-unreachable`). Never rejects.
    */
   join(): Promise<void> {
+    // A restart in progress joins by itself, with the latest room and password.
+    if (this.restarting) return this.restarting.then(() => this.join());
     if (this.joining) return this.joining;
     this.joining = this.startJoin()
       .catch(async (error: unknown) => {
@@ -173,15 +180,18 @@ export class VideoChat extends LitElement {
     clearTimeout(this.teardownTimer);
     this.teardownTimer = undefined;
     if (this.tornDown) {
-      // Back on a page after its removal ended the visit: as new, so autojoin joins again and the
-      // pre-join view shows a fresh preview.
       this.tornDown = false;
       this.autojoinTried = undefined;
-      if (this.callState === 'left') {
-        this.callState = 'idle';
-        this.status = '';
-      }
-      this.requestUpdate();
+      // Back on a page after its removal ended the visit: as new, once that ending is complete,
+      // so autojoin joins again and the pre-join view shows a fresh preview.
+      void Promise.all([this.leaving, this.restarting]).then(() => {
+        if (!this.isConnected || this.tornDown) return;
+        if (this.callState === 'left') {
+          this.callState = 'idle';
+          this.status = '';
+        }
+        this.requestUpdate();
+      });
     }
   }
 
@@ -219,8 +229,9 @@ export class VideoChat extends LitElement {
     const active = this.callState === 'joining' || this.callState === 'joined';
     const movedRoom = (changed.has('room') && changed.get('room') !== undefined) || (changed.has('password') && changed.get('password') !== undefined);
     if (movedRoom && this.callState === 'joining') {
-      // Without a session, a restart is under way already: it joins with the latest values.
-      if (this.session) void this.restartJoin(this.session);
+      // Without a session, a restart is under way already (it joins with the latest values), or a
+      // failed attempt is going back to idle.
+      if (this.session) this.restartJoin(this.session);
     } else if (movedRoom && active) {
       // The old attempt must have wound down before the new one, or join() would return it. A
       // leave() meanwhile (the page's, or the element's removal) cancels the rejoin.
@@ -290,30 +301,38 @@ export class VideoChat extends LitElement {
    * there is no `left`, and the camera stays on. This is what happens when a page's script sets
    * `password` just after an `autojoin` element began joining.
    */
-  private async restartJoin(old: CallSession): Promise<void> {
+  private restartJoin(old: CallSession): void {
     const leavesBefore = this.leaveCalls;
     this.session = undefined;
-    await old.leave();
-    // The old attempt returns at once now that it is no longer the element's session.
-    await this.joining;
-    if (this.session) return;
-    if (this.leaveCalls !== leavesBefore || !this.isConnected || !this.room.trim()) {
-      // Told to leave meanwhile, which found no session to end: end it here.
-      this.releaseMedia();
-      this.callState = 'left';
-      this.status = 'You left the call.';
-      this.dispatchEvent(chatEvent('left', { room: old.options.room, peerId: old.peerId }));
-      return;
-    }
-    this.callState = 'idle';
-    await this.join();
+    const restarting = (async () => {
+      await old.leave();
+      // The old attempt returns at once now that it is no longer the element's session.
+      await this.joining;
+      if (this.leaveCalls !== leavesBefore || !this.isConnected || !this.room.trim()) {
+        // Told to leave meanwhile (that leave() waited for this): end the visit here.
+        this.releaseMedia();
+        this.callState = 'left';
+        this.status = 'You left the call.';
+        this.dispatchEvent(chatEvent('left', { room: old.options.room, peerId: old.peerId }));
+        return false;
+      }
+      this.callState = 'idle';
+      return true;
+    })();
+    this.restarting = restarting;
+    void restarting.then((rejoin) => {
+      this.restarting = undefined;
+      if (rejoin) void this.join();
+    });
   }
 
   private async endSession(): Promise<void> {
     const session = this.session;
     if (!session) {
+      // A join being started over ends once its old attempt has wound down (see restartJoin).
+      if (this.restarting) await this.restarting;
       // Not in a call: leaving still turns off the pre-join preview's camera, and keeps it off.
-      if (this.callState === 'idle' && this.mediaRequest) {
+      else if (this.callState === 'idle') {
         this.releaseMedia();
         this.callState = 'left';
       }
@@ -343,8 +362,8 @@ export class VideoChat extends LitElement {
     session.addEventListener('media-changed', () => this.syncRemotes(session));
     session.addEventListener('signaling-state', () => {
       // A session torn down without leave() (a failed join) still reports its connection closed,
-      // unless another session has taken over meanwhile.
-      const tornDownAlone = session.signalingState === 'offline' && !this.session;
+      // unless another session has taken over meanwhile or the join is being started over quietly.
+      const tornDownAlone = session.signalingState === 'offline' && !this.session && !this.restarting;
       if (this.session !== session && !this.leaving && !tornDownAlone) return;
       this.brokerState = session.signalingState;
       this.dispatchEvent(chatEvent('signaling-state', { state: this.brokerState }));

@@ -127,10 +127,11 @@ describe('<video-chat> calls', () => {
     expect(bob.localStream).to.equal(undefined);
   });
 
-  it('joins again when put back on the page after its removal ended the call', async () => {
+  for (const when of ['after it has left', 'while it is still leaving'] as const) it(`joins again when put back on the page ${when}`, async () => {
     const [ada, bob] = await connectedPair();
     bob.remove();
-    await waitFor(() => bob.state === 'left', 'bob to have left');
+    if (when === 'after it has left') await waitFor(() => bob.state === 'left', 'bob to have left');
+    else await new Promise((resolve) => setTimeout(resolve, 20));
     const met = Promise.all([nextEvent(ada, 'connected'), nextEvent(bob, 'connected')]);
     document.body.append(bob);
     const [adaMet, bobMet] = await met;
