@@ -318,7 +318,7 @@ export class VideoChat extends LitElement {
       }
       this.callState = 'idle';
       return true;
-    })();
+    })().catch(() => false);
     this.restarting = restarting;
     void restarting.then((rejoin) => {
       this.restarting = undefined;
