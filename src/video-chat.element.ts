@@ -310,10 +310,7 @@ export class VideoChat extends LitElement {
       await this.joining;
       if (this.leaveCalls !== leavesBefore || !this.isConnected || !this.room.trim()) {
         // Told to leave meanwhile (that leave() waited for this): end the visit here.
-        this.releaseMedia();
-        this.callState = 'left';
-        this.status = 'You left the call.';
-        this.dispatchEvent(chatEvent('left', { room: old.options.room, peerId: old.peerId }));
+        this.endVisit(old);
         return false;
       }
       this.callState = 'idle';
@@ -342,6 +339,11 @@ export class VideoChat extends LitElement {
     // Leaving aborts a join still in progress, so this never waits on a dead broker.
     await session.leave();
     this.syncRemotes(session);
+    this.endVisit(session);
+  }
+
+  /** The last step of leaving a session's room: camera off, state `left`, and the `left` event. */
+  private endVisit(session: CallSession): void {
     this.releaseMedia();
     this.callState = 'left';
     this.status = 'You left the call.';
