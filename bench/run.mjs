@@ -19,8 +19,13 @@ import { renderRatioChart } from './chart.mjs';
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 10);
 const IDLE_WINDOW_MS = Number(process.env.BENCH_IDLE_MS ?? 90_000);
 const DEADLINE = Date.now() + 9.5 * 60_000;
-/** Systems to run (comma-separated), for working on one side: ours, trystero. */
+/**
+ * Systems to run (comma-separated): ours, trystero, and on request floor, a bare page that does only
+ * what any system sending media in its first offer must (bench/pages/floor.html): the least a pair
+ * can cost on this machine. The floor runs the pair trials only.
+ */
 const SYSTEMS = (process.env.BENCH_SYSTEMS ?? 'ours,trystero').split(',');
+const FULL_SYSTEMS = SYSTEMS.filter((system) => system !== 'floor');
 /** Parts to run (comma-separated), for working on one figure: pairs, idle, kill, crowd. */
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'pairs,idle,kill,crowd').split(','));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -62,9 +67,9 @@ async function buildTrystero() {
 /** Counts what the broker carries, per system, by topic. */
 async function brokerCounter(url) {
   const client = await mqtt.connectAsync(url, { protocolVersion: 4 });
-  const counts = { ours: { messages: 0, bytes: 0 }, trystero: { messages: 0, bytes: 0 } };
+  const counts = { ours: { messages: 0, bytes: 0 }, trystero: { messages: 0, bytes: 0 }, floor: { messages: 0, bytes: 0 } };
   client.on('message', (topic, payload) => {
-    const system = topic.startsWith('video-chat-element/') ? 'ours' : 'trystero';
+    const system = topic.startsWith('video-chat-element/') ? 'ours' : topic.startsWith('floor/') ? 'floor' : 'trystero';
     counts[system].messages++;
     counts[system].bytes += payload.length + Buffer.byteLength(topic);
   });
@@ -133,7 +138,7 @@ async function pairTrial(browser, origin, broker, counter, system, staggered) {
 
 async function idleRates(browser, origin, broker, counter) {
   const pairs = {};
-  for (const system of SYSTEMS) {
+  for (const system of FULL_SYSTEMS) {
     const room = freshRoom(system);
     pairs[system] = await Promise.all(['Ada', 'Bob'].map((name) => openVisitor(browser, origin, system, room, broker.url, name)));
   }
@@ -142,10 +147,10 @@ async function idleRates(browser, origin, broker, counter) {
     return snaps.every((s) => liveTiles(s) >= 1);
   }, 20000, 'idle pairs');
   await sleep(5000);
-  const before = Object.fromEntries(SYSTEMS.map((s) => [s, counter.snapshot(s)]));
+  const before = Object.fromEntries(FULL_SYSTEMS.map((s) => [s, counter.snapshot(s)]));
   await sleep(IDLE_WINDOW_MS);
   const result = {};
-  for (const system of SYSTEMS) {
+  for (const system of FULL_SYSTEMS) {
     const messages = counter.snapshot(system).messages - before[system].messages;
     result[system] = messages / 2 / (IDLE_WINDOW_MS / 60_000);
   }
@@ -200,10 +205,10 @@ async function crowdTrial(browser, origin, broker, system, size = 6) {
 }
 
 async function main() {
-  const sizes = { ours: await bundleSizes(), trystero: await buildTrystero() };
+  const sizes = { ours: await bundleSizes(), trystero: await buildTrystero(), floor: {} };
   const broker = await startMosquitto();
   started.push(() => broker.stop());
-  const pages = await startStaticServer({ '/dist/': 'dist/', '/bench-build/': 'bench/.tmp/', '/': 'bench/pages/' });
+  const pages = await startStaticServer({ '/dist/': 'dist/', '/bench-build/': 'bench/.tmp/', '/mqtt/': 'node_modules/mqtt/dist/', '/': 'bench/pages/' });
   started.push(() => pages.close());
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
   started.push(() => browser.close());
@@ -227,11 +232,12 @@ async function main() {
   const kills = {};
   for (const system of SYSTEMS) {
     kills[system] = [];
+    if (!FULL_SYSTEMS.includes(system)) continue;
     for (let trial = 0; PARTS.has('kill') && trial < 3; trial++) kills[system].push(await killTrial(browser, pages.origin, broker, system));
   }
   console.log('kill trials done');
   const crowd = {};
-  for (const system of SYSTEMS) crowd[system] = PARTS.has('crowd') ? await crowdTrial(browser, pages.origin, broker, system) : { allLiveMs: null, fps: null, presentedFps: null };
+  for (const system of SYSTEMS) crowd[system] = PARTS.has('crowd') && FULL_SYSTEMS.includes(system) ? await crowdTrial(browser, pages.origin, broker, system) : { allLiveMs: null, fps: null, presentedFps: null };
   console.log('6-visitor rooms done');
 
   const figures = SYSTEMS.map((system) => {
@@ -251,33 +257,37 @@ async function main() {
       'broker bytes per pair (p50)': percentile(all.map((r) => r.bytes), 50),
       'idle broker messages / min / peer': idle[system] === undefined ? null : Math.round(idle[system] * 100) / 100,
       'killed visitor noticed p50 (ms)': detected.length ? percentile(detected, 50) : null,
-      'bundle gzip total (KB)': sizes[system].totalGzipKB,
-      'bundle gzip own code (KB)': sizes[system].ownGzipKB,
+      'bundle gzip total (KB)': sizes[system].totalGzipKB ?? null,
+      'bundle gzip own code (KB)': sizes[system].ownGzipKB ?? null,
       '6 visitors all live (ms)': crowd[system].allLiveMs,
       '6 visitors decoded fps per tile (median)': crowd[system].fps?.median ?? null,
       '6 visitors decoded fps per tile (min)': crowd[system].fps?.min ?? null,
       '6 visitors presented fps per tile (median)': crowd[system].presentedFps?.median ?? null,
-      trials: `${together.length}+${staggered.length} pairs, ${detected.length}/3 kills noticed`,
+      trials: `${together.length}+${staggered.length} pairs${FULL_SYSTEMS.includes(system) ? `, ${detected.length}/3 kills noticed` : ''}`,
     };
   });
   const ours = figures.find((f) => f.system === 'ours') ?? {};
   const theirs = figures.find((f) => f.system === 'trystero') ?? {};
+  const floor = figures.find((f) => f.system === 'floor');
+  const ratioOf = (a, b) => (typeof a === 'number' && typeof b === 'number' && b !== 0 ? Math.round((a / b) * 100) / 100 : null);
   const rows = Object.keys(figures[0]).filter((key) => key !== 'system' && key !== 'trials').map((metric) => {
-    const a = ours[metric];
-    const b = theirs[metric];
-    const ratio = typeof a === 'number' && typeof b === 'number' && b !== 0 ? Math.round((a / b) * 100) / 100 : null;
-    return { metric, ours: a, trystero: b, ratio };
+    const row = { metric, ours: ours[metric], trystero: theirs[metric], ratio: ratioOf(ours[metric], theirs[metric]) };
+    return floor ? { ...row, floor: floor[metric], floorRatio: ratioOf(floor[metric], theirs[metric]) } : row;
   });
   const fmt = (v) => (v === null || v === undefined ? '—' : typeof v === 'number' ? String(Math.round(v * 100) / 100) : v);
   const width = Math.max(...rows.map((r) => r.metric.length));
-  console.log(`\n${'metric'.padEnd(width)} | ours      | Trystero  | ours/Trystero`);
-  console.log(`${'-'.repeat(width)}-|-----------|-----------|--------------`);
-  for (const row of rows) console.log(`${row.metric.padEnd(width)} | ${fmt(row.ours).padEnd(9)} | ${fmt(row.trystero).padEnd(9)} | ${fmt(row.ratio)}`);
-  console.log(`\ntrials: ours ${ours.trials}; Trystero ${theirs.trials}`);
+  const floorHead = floor ? ' | floor     | floor/Trystero' : '';
+  console.log(`\n${'metric'.padEnd(width)} | ours      | Trystero  | ours/Trystero${floorHead}`);
+  console.log(`${'-'.repeat(width)}-|-----------|-----------|-${floor ? '--------------|-----------|---------------' : '-------------'}`);
+  for (const row of rows) {
+    const floorCells = floor ? ` | ${fmt(row.floor).padEnd(9)} | ${fmt(row.floorRatio)}` : '';
+    console.log(`${row.metric.padEnd(width)} | ${fmt(row.ours).padEnd(9)} | ${fmt(row.trystero).padEnd(9)} | ${fmt(row.ratio).padEnd(13)}${floorCells}`);
+  }
+  console.log(`\ntrials: ours ${ours.trials}; Trystero ${theirs.trials}${floor ? `; floor ${floor.trials}` : ''}`);
 
-  const partial = SYSTEMS.length < 2 || PARTS.size < 4;
+  const partial = FULL_SYSTEMS.length < 2 || PARTS.size < 4 || floor !== undefined;
   if (partial) {
-    console.log('partial run (BENCH_SYSTEMS or BENCH_PARTS set): results files left as they are');
+    console.log('partial run (BENCH_SYSTEMS or BENCH_PARTS set, or the floor run): results files left as they are');
     return;
   }
   const results = { date: new Date().toISOString(), machine: { cores: (await import('node:os')).cpus().length }, trials: TRIALS, idleWindowMs: IDLE_WINDOW_MS, rows, raw, kills, crowd };
