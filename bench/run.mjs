@@ -37,10 +37,15 @@ runInLoopbackNamespace(() => {
 
 // A global watchdog: the runner always stops, and takes down what it started.
 const started = [];
-const stopAll = async () => {
-  for (const stop of started.reverse()) await stop().catch(() => undefined);
-};
+let stopping;
+/** Stops everything started, once; a second caller waits for the same stop. */
+const stopAll = () =>
+  (stopping ??= (async () => {
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
+  })());
+let timedOut = false;
 setTimeout(async () => {
+  timedOut = true;
   console.error('bench: time limit reached, stopping');
   await stopAll();
   process.exit(2);
@@ -298,7 +303,12 @@ async function main() {
 
 try {
   await main();
+} catch (error) {
+  // Past the time limit the watchdog has closed the browser under a trial: that is the expected
+  // end, already reported, not a crash.
+  if (!timedOut) console.error(error);
+  process.exitCode = timedOut ? 2 : 1;
 } finally {
   await stopAll();
 }
-process.exit(0);
+process.exit();
