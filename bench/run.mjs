@@ -286,7 +286,7 @@ async function main() {
   console.log(`${'-'.repeat(width)}-|-----------|-----------|-${floor ? '--------------|-----------|---------------' : '-------------'}`);
   for (const row of rows) {
     const floorCells = floor ? ` | ${fmt(row.floor).padEnd(9)} | ${fmt(row.floorRatio)}` : '';
-    console.log(`${row.metric.padEnd(width)} | ${fmt(row.ours).padEnd(9)} | ${fmt(row.trystero).padEnd(9)} | ${fmt(row.ratio).padEnd(13)}${floorCells}`);
+    console.log(`${row.metric.padEnd(width)} | ${fmt(row.ours).padEnd(9)} | ${fmt(row.trystero).padEnd(9)} | ${floor ? fmt(row.ratio).padEnd(13) : fmt(row.ratio)}${floorCells}`);
   }
   console.log(`\ntrials: ours ${ours.trials}; Trystero ${theirs.trials}${floor ? `; floor ${floor.trials}` : ''}`);
 
