@@ -27,7 +27,7 @@ interface RemoteTile extends PeerInfo {
  * @fires error - Something went wrong; does not bubble. `detail: {code, message}`, codes `bad-attribute`, `media-denied`, `media-unavailable`, `broker-unreachable`, `negotiation-failed`, `wrong-password`, `unsupported`.
  *
  * @csspart grid - The area holding the video tiles.
- * @csspart tile - Every video tile; also `local` or `remote`.
+ * @csspart tile - Every video tile; also `local` or `remote`. 16:9, sized so that the tiles and the controls fit the window's height (`max-width: none` lets tiles grow past it).
  * @csspart local - The visitor's own tile (muted, mirrored).
  * @csspart remote - A remote peer's tile.
  * @csspart video - The `<video>` inside a tile.
@@ -480,11 +480,12 @@ export class VideoChat extends LitElement {
   private renderCall() {
     const count = this.remotes.length + 1;
     const columns = Math.ceil(Math.sqrt(count));
+    const rows = Math.ceil(count / columns);
     const hasMic = !!this.stream?.getAudioTracks().length;
     const hasCamera = !!this.stream?.getVideoTracks().length;
     return html`
       <div class="stage">
-        <div part="grid" class="grid" style="--columns: ${columns}">
+        <div part="grid" class="grid" style="--columns: ${columns}; --rows: ${rows}">
           <figure part="tile local">
             <video part="video" .srcObject=${this.stream ?? null} autoplay playsinline muted aria-label="Your camera"></video>
             <figcaption part="name">${cleanName(this.name) || DEFAULT_NAME} (you)</figcaption>

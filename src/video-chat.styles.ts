@@ -35,11 +35,6 @@ export const videoChatStyles = css`
     align-content: center;
     flex: 1;
   }
-  @container (max-width: 480px) {
-    .grid {
-      grid-template-columns: minmax(0, 1fr);
-    }
-  }
   [part~='tile'] {
     position: relative;
     margin: 0;
@@ -47,6 +42,26 @@ export const videoChatStyles = css`
     overflow: hidden;
     background: #000;
     border-radius: var(--video-chat-radius, 8px);
+    /* No taller than the window leaves room for, with the controls (about 8rem) in view: alone in a
+       wide element, the one tile would otherwise fill the window and push Leave below it. */
+    width: 100%;
+    justify-self: center;
+    --tile-height: calc((100vh - 8rem - (var(--rows, 1) - 1) * var(--video-chat-gap, 8px)) / var(--rows, 1));
+    max-width: max(10rem, var(--tile-height) * 16 / 9);
+  }
+  @supports (height: 100dvh) {
+    [part~='tile'] {
+      --tile-height: calc((100dvh - 8rem - (var(--rows, 1) - 1) * var(--video-chat-gap, 8px)) / var(--rows, 1));
+    }
+  }
+  @container (max-width: 480px) {
+    .grid {
+      grid-template-columns: minmax(0, 1fr);
+    }
+    /* Stacked in a narrow element, tiles scroll like a list instead. */
+    [part~='tile'] {
+      max-width: none;
+    }
   }
   video {
     display: block;

@@ -182,6 +182,19 @@ describe('<video-chat> view and attributes', () => {
     expect(el.shadowRoot!.querySelector('img')).to.equal(null);
   });
 
+  it('keeps its controls in the window when alone in an element wider than the window', async () => {
+    // Wide and short: a 16:9 tile as wide as the element would be taller than the whole window.
+    const el = await fixture<VideoChat>(html`<video-chat style="width: ${window.innerWidth * 2}px" room=${uniqueRoom()} broker=${brokerUrl} ice-servers="[]"></video-chat>`);
+    await el.join();
+    await el.updateComplete;
+    const tile = el.shadowRoot!.querySelector('[part~="local"]')!.getBoundingClientRect();
+    const leave = el.shadowRoot!.querySelector('[part~="leave"]')!.getBoundingClientRect();
+    expect(leave.bottom, 'bottom of the Leave button').to.be.at.most(window.innerHeight);
+    expect(el.getBoundingClientRect().bottom, 'bottom of the element').to.be.at.most(window.innerHeight);
+    expect(tile.width / tile.height).to.be.closeTo(16 / 9, 0.02);
+    await el.leave();
+  });
+
   it('is accessible in the pre-join view and in a call', async () => {
     const el = await fixture<VideoChat>(html`<video-chat room=${uniqueRoom()} broker=${brokerUrl} ice-servers="[]" name="Ada"></video-chat>`);
     await expect(el).to.be.accessible();
