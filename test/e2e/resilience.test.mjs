@@ -12,6 +12,8 @@ import { expectDecoding, launchChromium, openVisitor, startStaticServer, waitUnt
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const room = (label) => `${label}-${Math.random().toString(36).slice(2, 8)}`;
 const events = (page, type) => page.evaluate((t) => window.visit.events.filter((e) => e.type === t), type);
+/** Drops all UDP on loopback (WebRTC media) while signaling, over TCP, stays up; `false` lets it through again. */
+const blockMedia = (blocked) => execFileSync('iptables', [blocked ? '-I' : '-D', 'INPUT', '-p', 'udp', '-j', 'DROP']);
 
 describe('calls that survive', () => {
   let server;
@@ -25,6 +27,14 @@ describe('calls that survive', () => {
     await browser?.close();
     await server?.close();
   });
+
+  /** Ada and Bob in one room on one broker, once each decodes the other's video. */
+  async function openLivePair(name, brokerUrl) {
+    const ada = await openVisitor(browser, server.origin, { room: name, broker: brokerUrl, name: 'Ada' });
+    const bob = await openVisitor(browser, server.origin, { room: name, broker: brokerUrl, name: 'Bob' });
+    await Promise.all([expectDecoding(ada.page), expectDecoding(bob.page)]);
+    return [ada, bob];
+  }
 
   it('notices a visitor whose browser process was killed, as vanished, within 2 s', async () => {
     const broker = await startMosquitto();
@@ -55,9 +65,7 @@ describe('calls that survive', () => {
     try {
       for (const how of ['navigate', 'close']) {
         const name = room(how);
-        const ada = await openVisitor(browser, server.origin, { room: name, broker: broker.url, name: 'Ada' });
-        const bob = await openVisitor(browser, server.origin, { room: name, broker: broker.url, name: 'Bob' });
-        await Promise.all([expectDecoding(ada.page), expectDecoding(bob.page)]);
+        const [ada, bob] = await openLivePair(name, broker.url);
         const goneAt = Date.now();
         if (how === 'navigate') await bob.page.goto('about:blank');
         else await bob.page.close({ runBeforeUnload: true });
@@ -79,9 +87,7 @@ describe('calls that survive', () => {
     const { wsPort, tcpPort } = broker;
     try {
       const name = room('outage');
-      const ada = await openVisitor(browser, server.origin, { room: name, broker: broker.url, name: 'Ada' });
-      const bob = await openVisitor(browser, server.origin, { room: name, broker: broker.url, name: 'Bob' });
-      await Promise.all([expectDecoding(ada.page), expectDecoding(bob.page)]);
+      const [ada, bob] = await openLivePair(name, broker.url);
 
       await broker.stop('SIGKILL');
       await waitUntil(ada.page, () => document.querySelector('video-chat').signalingState === 'reconnecting', 10000);
@@ -176,16 +182,14 @@ describe('calls that survive', () => {
     const broker = await startMosquitto();
     try {
       const name = room('ice');
-      const ada = await openVisitor(browser, server.origin, { room: name, broker: broker.url, name: 'Ada' });
-      const bob = await openVisitor(browser, server.origin, { room: name, broker: broker.url, name: 'Bob' });
-      await Promise.all([expectDecoding(ada.page), expectDecoding(bob.page)]);
+      const [ada, bob] = await openLivePair(name, broker.url);
       const ufragBefore = await remoteUfrag(ada.page);
       // WebRTC media is UDP and signaling is TCP: dropping UDP on loopback breaks only the media path.
-      execFileSync('iptables', ['-I', 'INPUT', '-p', 'udp', '-j', 'DROP']);
+      blockMedia(true);
       try {
         await sleep(4000);
       } finally {
-        execFileSync('iptables', ['-D', 'INPUT', '-p', 'udp', '-j', 'DROP']);
+        blockMedia(false);
       }
       await Promise.all([expectDecoding(ada.page, 30, 20000), expectDecoding(bob.page, 30, 20000)]);
       const ufragAfter = await remoteUfrag(ada.page);
@@ -201,18 +205,16 @@ describe('calls that survive', () => {
     const broker = await startMosquitto();
     try {
       const name = room('again');
-      const ada = await openVisitor(browser, server.origin, { room: name, broker: broker.url, name: 'Ada' });
-      const bob = await openVisitor(browser, server.origin, { room: name, broker: broker.url, name: 'Bob' });
-      await Promise.all([expectDecoding(ada.page), expectDecoding(bob.page)]);
+      const [ada, bob] = await openLivePair(name, broker.url);
       // Media (UDP) down for longer than the ICE restarts last; signaling (TCP) stays up.
-      execFileSync('iptables', ['-I', 'INPUT', '-p', 'udp', '-j', 'DROP']);
+      blockMedia(true);
       let brokenFor;
       try {
         const startedAt = Date.now();
         await Promise.all([ada, bob].map(({ page }) => waitUntil(page, () => window.visit.events.some((e) => e.type === 'disconnected'), 90000)));
         brokenFor = Date.now() - startedAt;
       } finally {
-        execFileSync('iptables', ['-D', 'INPUT', '-p', 'udp', '-j', 'DROP']);
+        blockMedia(false);
       }
       // Each side announces itself again 4 s, 15 s and 60 s after its failures, so the last
       // attempt may still be a minute away when the network comes back.
