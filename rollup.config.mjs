@@ -65,12 +65,14 @@ export default {
         { find: /^ws$/, replacement: shim('empty.mjs') },
         { find: /^readable-stream$/, replacement: shim('readable-stream.mjs') },
         { find: /^abort-controller$/, replacement: shim('abort-controller.mjs') },
+        // Both `process` (injected below) and readable-stream's `process/`.
+        { find: /^process\/?$/, replacement: shim('process.mjs') },
       ],
     }),
     mqttInternals(),
     nodeResolve({ browser: true, preferBuiltins: false, exportConditions: ['browser', 'production'] }),
     commonjs({ include: /node_modules/ }),
-    // Node globals MQTT.js and readable-stream refer to: the `process` and `buffer` packages.
+    // Node globals MQTT.js and readable-stream refer to: `process` (our shim) and the `buffer` package.
     inject({ include: /node_modules/, process: 'process', Buffer: ['buffer', 'Buffer'] }),
     typescript({
       tsconfig: './tsconfig.json',

@@ -1,6 +1,7 @@
 // What a visitor does: two separate browser pages load the built dist/video-chat.js from a plain
 // HTML page and meet through Debian's mosquitto. Run inside a loopback-only network namespace.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import mqtt from 'mqtt';
 import { expectDecoding, median, openVisitor, pageUrl, useBrokerServerAndBrowser, waitUntil } from './support.mjs';
@@ -60,6 +61,15 @@ describe('two visitors on a plain page with the built bundle', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     await client.endAsync();
     assert.deepEqual(retained, []);
+  });
+});
+
+describe('the drop-in bundle', () => {
+  it("gives MQTT.js our microtask `process` shim, not the `process` package's timer-based one", () => {
+    // The package's nextTick waits for a timer task, and every MQTT.js write waits for one nextTick.
+    const bundle = readFileSync(new URL('../../dist/video-chat.js', import.meta.url), 'utf8');
+    assert.equal(bundle.includes('process.chdir is not supported'), false);
+    assert.match(bundle, /nextTick\(\w+,\.\.\.\w+\)\{queueMicrotask\(/);
   });
 });
 
