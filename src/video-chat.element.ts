@@ -446,73 +446,70 @@ export class VideoChat extends LitElement {
 
   override render() {
     const inCall = this.callState === 'joining' || this.callState === 'joined';
-    return inCall ? this.renderCall() : this.renderPrejoin();
-  }
-
-  private renderPrejoin() {
-    const left = this.callState === 'left';
+    const count = this.remotes.length + 1;
+    const columns = Math.ceil(Math.sqrt(count));
+    const rows = Math.ceil(count / columns);
+    // One template for both views, with the self-view in the same place: joining keeps the
+    // preview's <video> playing. A new one would show black until its first frame and start a
+    // second player just when the first connections are being made.
     return html`
-      <div part="prejoin">
-        ${left
-          ? nothing
-          : html`<figure part="tile local">
-              <video part="video" .srcObject=${this.stream ?? null} autoplay playsinline muted aria-label="Your camera preview"></video>
-              <figcaption part="name">${cleanName(this.name) || DEFAULT_NAME} (you)</figcaption>
-            </figure>`}
-        <label>
-          Your name
-          <input
-            type="text"
-            maxlength="64"
-            autocomplete="nickname"
-            .value=${this.name}
-            @input=${(e: Event) => (this.name = (e.target as HTMLInputElement).value)}
-          />
-        </label>
-        <button part="button join" ?disabled=${!this.room.trim()} @click=${() => void this.join()}>
-          ${left ? 'Join again' : 'Join'}
-        </button>
+      <div class=${inCall ? 'stage' : nothing} part=${inCall ? nothing : 'prejoin'}>
+        <div class=${inCall ? 'grid' : 'preview'} part=${inCall ? 'grid' : nothing} style=${inCall ? `--columns: ${columns}; --rows: ${rows}` : nothing}>
+          <figure part="tile local" ?hidden=${this.callState === 'left'}>
+            <video part="video" .srcObject=${this.stream ?? null} autoplay playsinline muted aria-label=${inCall ? 'Your camera' : 'Your camera preview'}></video>
+            <figcaption part="name">${cleanName(this.name) || DEFAULT_NAME} (you)</figcaption>
+          </figure>
+          ${inCall
+            ? repeat(
+              this.remotes,
+              (remote) => remote.peerId,
+              (remote) => html`<figure part="tile remote" data-peer-id=${remote.peerId}>
+                <video part="video" .srcObject=${remote.stream} autoplay playsinline aria-label=${`Video of ${remote.name}`} @loadedmetadata=${this.playRemote}></video>
+                <figcaption part="name">${remote.name}</figcaption>
+              </figure>`,
+            )
+            : nothing}
+        </div>
+        ${inCall ? this.renderCallControls() : this.renderPrejoinControls()}
         ${this.status ? html`<p class="status" role="status">${this.status}</p>` : nothing}
       </div>
     `;
   }
 
-  private renderCall() {
-    const count = this.remotes.length + 1;
-    const columns = Math.ceil(Math.sqrt(count));
-    const rows = Math.ceil(count / columns);
+  private renderPrejoinControls() {
+    return html`
+      <label>
+        Your name
+        <input
+          type="text"
+          maxlength="64"
+          autocomplete="nickname"
+          .value=${this.name}
+          @input=${(e: Event) => (this.name = (e.target as HTMLInputElement).value)}
+        />
+      </label>
+      <button part="button join" ?disabled=${!this.room.trim()} @click=${() => void this.join()}>
+        ${this.callState === 'left' ? 'Join again' : 'Join'}
+      </button>
+    `;
+  }
+
+  private renderCallControls() {
     const hasMic = !!this.stream?.getAudioTracks().length;
     const hasCamera = !!this.stream?.getVideoTracks().length;
     return html`
-      <div class="stage">
-        <div part="grid" class="grid" style="--columns: ${columns}; --rows: ${rows}">
-          <figure part="tile local">
-            <video part="video" .srcObject=${this.stream ?? null} autoplay playsinline muted aria-label="Your camera"></video>
-            <figcaption part="name">${cleanName(this.name) || DEFAULT_NAME} (you)</figcaption>
-          </figure>
-          ${repeat(
-            this.remotes,
-            (remote) => remote.peerId,
-            (remote) => html`<figure part="tile remote" data-peer-id=${remote.peerId}>
-              <video part="video" .srcObject=${remote.stream} autoplay playsinline aria-label=${`Video of ${remote.name}`} @loadedmetadata=${this.playRemote}></video>
-              <figcaption part="name">${remote.name}</figcaption>
-            </figure>`,
-          )}
-        </div>
-        ${this.remotes.length === 0
-          ? html`<p part="empty" role="status">${this.callState === 'joining' ? 'Joining…' : 'Nobody else is here yet. Waiting for others to join…'}</p>`
-          : nothing}
-        <div part="controls" role="toolbar" aria-label="Call controls">
-          <button part="button mic" aria-pressed=${this.micOn && hasMic ? 'true' : 'false'} ?disabled=${!hasMic} @click=${() => this.toggle('audio')}>
-            ${this.micOn && hasMic ? 'Mute' : 'Unmute'}
-          </button>
-          <button part="button camera" aria-pressed=${this.cameraOn && hasCamera ? 'true' : 'false'} ?disabled=${!hasCamera} @click=${() => this.toggle('video')}>
-            ${this.cameraOn && hasCamera ? 'Camera off' : 'Camera on'}
-          </button>
-          ${this.soundBlocked ? html`<button part="button unmute" @click=${this.enableSound}>Enable sound</button>` : nothing}
-          <button part="button leave" @click=${() => void this.leave()}>Leave</button>
-        </div>
-        ${this.status ? html`<p class="status" role="status">${this.status}</p>` : nothing}
+      ${this.remotes.length === 0
+        ? html`<p part="empty" role="status">${this.callState === 'joining' ? 'Joining…' : 'Nobody else is here yet. Waiting for others to join…'}</p>`
+        : nothing}
+      <div part="controls" role="toolbar" aria-label="Call controls">
+        <button part="button mic" aria-pressed=${this.micOn && hasMic ? 'true' : 'false'} ?disabled=${!hasMic} @click=${() => this.toggle('audio')}>
+          ${this.micOn && hasMic ? 'Mute' : 'Unmute'}
+        </button>
+        <button part="button camera" aria-pressed=${this.cameraOn && hasCamera ? 'true' : 'false'} ?disabled=${!hasCamera} @click=${() => this.toggle('video')}>
+          ${this.cameraOn && hasCamera ? 'Camera off' : 'Camera on'}
+        </button>
+        ${this.soundBlocked ? html`<button part="button unmute" @click=${this.enableSound}>Enable sound</button>` : nothing}
+        <button part="button leave" @click=${() => void this.leave()}>Leave</button>
       </div>
     `;
   }

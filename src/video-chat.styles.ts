@@ -28,6 +28,10 @@ export const videoChatStyles = css`
     gap: var(--video-chat-gap, 8px);
     flex: 1;
   }
+  /* Before joining, the self-view sits in the pre-join view's own grid. */
+  .preview {
+    display: contents;
+  }
   .grid {
     display: grid;
     gap: var(--video-chat-gap, 8px);

@@ -29,6 +29,25 @@ describe('<video-chat> view and attributes', () => {
     await el.leave();
   });
 
+  it('keeps the preview playing through Join: the self-view is the same <video>, never restarted', async () => {
+    const el = await fixture<VideoChat>(html`<video-chat room=${uniqueRoom()} broker=${brokerUrl} ice-servers="[]"></video-chat>`);
+    const selfView = () => el.shadowRoot!.querySelector<HTMLVideoElement>('[part~="local"] video');
+    await waitFor(() => !!selfView()?.srcObject, 'the camera preview');
+    const preview = selfView()!;
+    await new Promise((resolve) => preview.requestVideoFrameCallback(resolve));
+    const joined = nextEvent(el, 'joined');
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="join"]')!.click();
+    await joined;
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part~="controls"]'), 'the call view').to.exist;
+    expect(selfView(), 'the self-view after joining').to.equal(preview);
+    expect(preview.srcObject).to.equal(el.localStream);
+    // Still playing: a media element taken out of the page would have been paused.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(preview.paused).to.equal(false);
+    await el.leave();
+  });
+
   it('reports bad ice-servers as bad-attribute, keeps the default, and throws nothing into the page', async () => {
     const pageErrors = collectPageErrors();
     const el = document.createElement('video-chat');
