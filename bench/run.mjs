@@ -20,12 +20,17 @@ const TRIALS = Number(process.env.BENCH_TRIALS ?? 10);
 const IDLE_WINDOW_MS = Number(process.env.BENCH_IDLE_MS ?? 90_000);
 const DEADLINE = Date.now() + 9.5 * 60_000;
 /**
- * Systems to run (comma-separated): ours, trystero, and on request floor, a bare page that does only
- * what any system sending media in its first offer must (bench/pages/floor.html): the least a pair
- * can cost on this machine. The floor runs the pair trials only.
+ * Systems to run (comma-separated): ours, trystero, and on request two references that run the
+ * pair trials only: floor, a bare page that does only what any system sending media in its first
+ * offer must (bench/pages/floor.html), the least a pair can cost on this machine; and engine, our
+ * CallSession without the element (bench/pages/engine.html), which tells the engine's cost from
+ * what the element adds.
  */
 const SYSTEMS = (process.env.BENCH_SYSTEMS ?? 'ours,trystero').split(',');
-const FULL_SYSTEMS = SYSTEMS.filter((system) => system !== 'floor');
+const REFERENCE_SYSTEMS = ['floor', 'engine'];
+const FULL_SYSTEMS = SYSTEMS.filter((system) => !REFERENCE_SYSTEMS.includes(system));
+/** The engine speaks our wire protocol: its broker traffic is counted under ours' topics. */
+const trafficOf = (system) => (system === 'engine' ? 'ours' : system);
 /** Parts to run (comma-separated), for working on one figure: pairs, idle, kill, crowd. */
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'pairs,idle,kill,crowd').split(','));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -67,6 +72,14 @@ async function buildTrystero() {
   await own.close();
   const kb = (bytes) => Math.round((bytes / 1024) * 10) / 10;
   return { totalGzipKB: kb(gzipSync(readFileSync('bench/.tmp/trystero.js'), { level: 9 }).length), ownGzipKB: kb(gzipSync(output[0].code, { level: 9 }).length) };
+}
+
+/** Our engine alone (src/index.ts), for the engine page: the drop-in build from another entry. */
+async function buildEngine() {
+  const { default: config } = await import('../rollup.config.mjs');
+  const bundle = await rollup({ ...config, input: 'src/index.ts', onwarn: () => {} });
+  await bundle.write({ ...config.output, file: 'bench/.tmp/engine.js', sourcemap: false });
+  await bundle.close();
 }
 
 /** Counts what the broker carries, per system, by topic. */
@@ -116,7 +129,7 @@ const liveTiles = (snap) => snap.tiles.filter((t) => t.firstFrameAt !== undefine
 /** One pair: both together, or the second 2 s after the first. */
 async function pairTrial(browser, origin, broker, counter, system, staggered) {
   const room = freshRoom(system);
-  const before = counter.snapshot(system);
+  const before = counter.snapshot(trafficOf(system));
   const visitors = [];
   if (staggered) {
     visitors.push(await openVisitor(browser, origin, system, room, broker.url, 'Ada'));
@@ -128,7 +141,7 @@ async function pairTrial(browser, origin, broker, counter, system, staggered) {
   const ok = await waitFor(async () => (await Promise.all(visitors.map((v) => v.snapshot()))).every((s) => liveTiles(s) >= 1), 20000, `${system} pair`);
   const [a, b] = await Promise.all(visitors.map((v) => v.snapshot()));
   await sleep(300);
-  const after = counter.snapshot(system);
+  const after = counter.snapshot(trafficOf(system));
   await Promise.all(visitors.map((v) => v.context.close()));
   await sleep(200);
   if (!ok) return undefined;
@@ -210,7 +223,8 @@ async function crowdTrial(browser, origin, broker, system, size = 6) {
 }
 
 async function main() {
-  const sizes = { ours: await bundleSizes(), trystero: await buildTrystero(), floor: {} };
+  const sizes = { ours: await bundleSizes(), trystero: await buildTrystero(), floor: {}, engine: {} };
+  if (SYSTEMS.includes('engine')) await buildEngine();
   const broker = await startMosquitto();
   started.push(() => broker.stop());
   const pages = await startStaticServer({ '/dist/': 'dist/', '/bench-build/': 'bench/.tmp/', '/mqtt/': 'node_modules/mqtt/dist/', '/': 'bench/pages/' });
@@ -268,31 +282,35 @@ async function main() {
       '6 visitors decoded fps per tile (median)': crowd[system].fps?.median ?? null,
       '6 visitors decoded fps per tile (min)': crowd[system].fps?.min ?? null,
       '6 visitors presented fps per tile (median)': crowd[system].presentedFps?.median ?? null,
-      trials: `${together.length}+${staggered.length} pairs${FULL_SYSTEMS.includes(system) ? `, ${detected.length}/3 kills noticed` : ''}`,
+      trials: `${together.length}+${staggered.length} pairs${FULL_SYSTEMS.includes(system) && PARTS.has('kill') ? `, ${detected.length}/3 kills noticed` : ''}`,
     };
   });
   const ours = figures.find((f) => f.system === 'ours') ?? {};
   const theirs = figures.find((f) => f.system === 'trystero') ?? {};
-  const floor = figures.find((f) => f.system === 'floor');
+  const references = figures.filter((f) => REFERENCE_SYSTEMS.includes(f.system));
   const ratioOf = (a, b) => (typeof a === 'number' && typeof b === 'number' && b !== 0 ? Math.round((a / b) * 100) / 100 : null);
   const rows = Object.keys(figures[0]).filter((key) => key !== 'system' && key !== 'trials').map((metric) => {
     const row = { metric, ours: ours[metric], trystero: theirs[metric], ratio: ratioOf(ours[metric], theirs[metric]) };
-    return floor ? { ...row, floor: floor[metric], floorRatio: ratioOf(floor[metric], theirs[metric]) } : row;
+    for (const reference of references) {
+      row[reference.system] = reference[metric];
+      row[`${reference.system}Ratio`] = ratioOf(reference[metric], theirs[metric]);
+    }
+    return row;
   });
   const fmt = (v) => (v === null || v === undefined ? '—' : typeof v === 'number' ? String(Math.round(v * 100) / 100) : v);
   const width = Math.max(...rows.map((r) => r.metric.length));
-  const floorHead = floor ? ' | floor     | floor/Trystero' : '';
-  console.log(`\n${'metric'.padEnd(width)} | ours      | Trystero  | ours/Trystero${floorHead}`);
-  console.log(`${'-'.repeat(width)}-|-----------|-----------|-${floor ? '--------------|-----------|---------------' : '-------------'}`);
+  const columns = ['ours', 'Trystero', 'ours/Trystero', ...references.flatMap(({ system }) => [system, `${system}/Trystero`])];
+  console.log(`\n${'metric'.padEnd(width)} | ${columns.map((c) => c.padEnd(13)).join(' | ')}`);
+  console.log(`${'-'.repeat(width)}-|${columns.map(() => '-'.repeat(15)).join('|')}`);
   for (const row of rows) {
-    const floorCells = floor ? ` | ${fmt(row.floor).padEnd(9)} | ${fmt(row.floorRatio)}` : '';
-    console.log(`${row.metric.padEnd(width)} | ${fmt(row.ours).padEnd(9)} | ${fmt(row.trystero).padEnd(9)} | ${floor ? fmt(row.ratio).padEnd(13) : fmt(row.ratio)}${floorCells}`);
+    const cells = [row.ours, row.trystero, row.ratio, ...references.flatMap(({ system }) => [row[system], row[`${system}Ratio`]])];
+    console.log(`${row.metric.padEnd(width)} | ${cells.map((c) => fmt(c).padEnd(13)).join(' | ')}`);
   }
-  console.log(`\ntrials: ours ${ours.trials}; Trystero ${theirs.trials}${floor ? `; floor ${floor.trials}` : ''}`);
+  console.log(`\ntrials: ${[ours, theirs, ...references].filter((f) => f.system).map((f) => `${f.system} ${f.trials}`).join('; ')}`);
 
-  const partial = FULL_SYSTEMS.length < 2 || PARTS.size < 4 || floor !== undefined;
+  const partial = FULL_SYSTEMS.length < 2 || PARTS.size < 4 || references.length > 0;
   if (partial) {
-    console.log('partial run (BENCH_SYSTEMS or BENCH_PARTS set, or the floor run): results files left as they are');
+    console.log('partial run (BENCH_SYSTEMS or BENCH_PARTS set, or a reference system run): results files left as they are');
     return;
   }
   const results = { date: new Date().toISOString(), machine: { cores: (await import('node:os')).cpus().length }, trials: TRIALS, idleWindowMs: IDLE_WINDOW_MS, rows, raw, kills, crowd };
