@@ -248,15 +248,14 @@ async function main() {
   console.log('pair trials done');
   const idle = PARTS.has('idle') ? await idleRates(browser, pages.origin, broker, counter) : {};
   console.log('idle window done');
-  const kills = {};
-  for (const system of SYSTEMS) {
-    kills[system] = [];
-    if (!FULL_SYSTEMS.includes(system)) continue;
+  // Reference systems run the pair trials only: no kills, no crowd.
+  const kills = Object.fromEntries(SYSTEMS.map((system) => [system, []]));
+  for (const system of FULL_SYSTEMS) {
     for (let trial = 0; PARTS.has('kill') && trial < 3; trial++) kills[system].push(await killTrial(browser, pages.origin, broker, system));
   }
   console.log('kill trials done');
-  const crowd = {};
-  for (const system of SYSTEMS) crowd[system] = PARTS.has('crowd') && FULL_SYSTEMS.includes(system) ? await crowdTrial(browser, pages.origin, broker, system) : { allLiveMs: null, fps: null, presentedFps: null };
+  const crowd = Object.fromEntries(SYSTEMS.map((system) => [system, { allLiveMs: null, fps: null, presentedFps: null }]));
+  for (const system of FULL_SYSTEMS) if (PARTS.has('crowd')) crowd[system] = await crowdTrial(browser, pages.origin, broker, system);
   console.log('6-visitor rooms done');
 
   const figures = SYSTEMS.map((system) => {
@@ -282,7 +281,7 @@ async function main() {
       '6 visitors decoded fps per tile (median)': crowd[system].fps?.median ?? null,
       '6 visitors decoded fps per tile (min)': crowd[system].fps?.min ?? null,
       '6 visitors presented fps per tile (median)': crowd[system].presentedFps?.median ?? null,
-      trials: `${together.length}+${staggered.length} pairs${FULL_SYSTEMS.includes(system) && PARTS.has('kill') ? `, ${detected.length}/3 kills noticed` : ''}`,
+      trials: `${together.length}+${staggered.length} pairs${kills[system].length ? `, ${detected.length}/${kills[system].length} kills noticed` : ''}`,
     };
   });
   const ours = figures.find((f) => f.system === 'ours') ?? {};
