@@ -1,7 +1,7 @@
 // `npm test`: lint and type check, build, manifest freshness, then the browser tests and the
 // end-to-end tests inside a loopback-only network namespace. Ends with "N passed, N failed".
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkSystem, loopbackOnly } from './system-check.mjs';
 
@@ -59,6 +59,17 @@ writeFileSync('package.json', packageJson);
 if (!fresh) console.error('custom-elements.json is stale: run `npm run analyze` and commit it.');
 record('custom-elements.json is fresh', fresh);
 record('README API table is fresh', run('README API table is fresh', 'node', ['scripts/readme-api.mjs', '--check']));
+
+// Every test fails on an uncaught error or unhandled rejection in a page it opened: browser test
+// files import the guard, end-to-end files get it (and Chromium) from support.mjs.
+const unguarded = [
+  ...readdirSync('test', { recursive: true }).filter((f) => /^(unit|element)\/.*\.test\.ts$/.test(f))
+    .filter((f) => !readFileSync(join('test', f), 'utf8').startsWith("import '../support/page-guard.js';")),
+  ...readdirSync('test/e2e').filter((f) => f.endsWith('.test.mjs'))
+    .filter((f) => !readFileSync(join('test/e2e', f), 'utf8').includes("from './support.mjs'")),
+];
+if (unguarded.length) console.error(`Test files without the page-error guard: ${unguarded.join(', ')}`);
+record('every test file has the page-error guard', unguarded.length === 0);
 
 run('browser tests (web-test-runner)', ...loopbackOnly('npx web-test-runner'));
 readCounts('.test-results/browser.json', 'browser tests');

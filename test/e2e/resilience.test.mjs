@@ -7,7 +7,7 @@ import mqtt from 'mqtt';
 import { chromium } from 'playwright-core';
 import { startAedes, startMosquitto } from '../../scripts/brokers.mjs';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
-import { expectDecoding, launchChromium, openVisitor, startStaticServer, waitUntil } from './support.mjs';
+import { expectDecoding, guardPages, launchChromium, openVisitor, startStaticServer, waitUntil } from './support.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const room = (label) => `${label}-${Math.random().toString(36).slice(2, 8)}`;
@@ -40,7 +40,7 @@ describe('calls that survive', () => {
     const broker = await startMosquitto();
     const doomedServer = await chromium.launchServer({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
     try {
-      const doomed = await chromium.connect(doomedServer.wsEndpoint());
+      const doomed = guardPages(await chromium.connect(doomedServer.wsEndpoint()));
       const name = room('kill');
       const ada = await openVisitor(browser, server.origin, { room: name, broker: broker.url, name: 'Ada' });
       const bob = await openVisitor(doomed, server.origin, { room: name, broker: broker.url, name: 'Bob' });

@@ -1,6 +1,7 @@
 // Helpers for end-to-end tests: a static server for the built bundle and the test page, and
 // Debian's Chromium driven by playwright-core (never a downloaded browser).
-import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { after, afterEach, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startMosquitto } from '../../scripts/brokers.mjs';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
@@ -11,9 +12,37 @@ export function startStaticServer() {
   return startPages({ '/dist/': 'dist/', '/': 'test/e2e/' });
 }
 
-export function launchChromium() {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
+export async function launchChromium() {
+  return guardPages(await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS }));
 }
+
+/** Uncaught errors and unhandled rejections seen in any guarded page since the last test ended. */
+const pageErrors = [];
+
+/**
+ * Records every uncaught error and unhandled rejection (Playwright reports both as `pageerror`) in
+ * every page of every context of `browser`, present or future. Each test fails if any were seen.
+ */
+export function guardPages(browser) {
+  const watchPage = (page) => page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+  const watchContext = (context) => {
+    context.on('page', watchPage);
+    context.pages().forEach(watchPage);
+  };
+  browser.contexts().forEach(watchContext);
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args) => {
+    const context = await newContext(...args);
+    watchContext(context);
+    return context;
+  };
+  return browser;
+}
+
+afterEach(() => {
+  const seen = pageErrors.splice(0);
+  assert.deepEqual(seen, [], `uncaught errors or unhandled rejections in a page:\n${seen.join('\n')}`);
+});
 
 export function pageUrl(origin, { room, broker, name, password = '' }) {
   const query = new URLSearchParams({ room, broker, name, password, 'ice-servers': '[]' });

@@ -1,3 +1,4 @@
+import '../support/page-guard.js';
 import { expect } from '@open-wc/testing';
 import { brokerUrl } from '../support/broker-url.js';
 import '../../src/video-chat.js';

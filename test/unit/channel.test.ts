@@ -1,3 +1,4 @@
+import '../support/page-guard.js';
 import { expect } from '@open-wc/testing';
 import { MAX_CLOCK_SKEW_MS, openRoomChannel, roomTopics, TOPIC_PREFIX, type RoomChannel } from '../../src/signaling/channel.js';
 import type { Signal } from '../../src/signaling/messages.js';

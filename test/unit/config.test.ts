@@ -1,3 +1,4 @@
+import '../support/page-guard.js';
 import { expect } from '@open-wc/testing';
 import { DEFAULT_BROKER, DEFAULT_ICE_SERVERS, parseBrokerUrls, parseIceServers } from '../../src/config.js';
 

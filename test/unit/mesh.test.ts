@@ -1,3 +1,4 @@
+import '../support/page-guard.js';
 import { expect } from '@open-wc/testing';
 import { PeerMesh, type SignalPort } from '../../src/peer/mesh.js';
 import { prepareOffer } from '../../src/peer/prepared-offer.js';

@@ -1,3 +1,4 @@
+import '../support/page-guard.js';
 import { expect } from '@open-wc/testing';
 import { cleanName, parseSignal, randomPeerId, toWire, LIMITS, type Signal } from '../../src/signaling/messages.js';
 

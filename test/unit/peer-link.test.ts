@@ -1,3 +1,4 @@
+import '../support/page-guard.js';
 import { expect } from '@open-wc/testing';
 import { PeerLink } from '../../src/peer/peer-link.js';
 import type { DirectedSignal } from '../../src/signaling/messages.js';

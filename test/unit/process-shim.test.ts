@@ -1,3 +1,4 @@
+import '../support/page-guard.js';
 import { expect } from '@open-wc/testing';
 import process, { nextTick } from '../../scripts/mqtt-browser/process.mjs';
 

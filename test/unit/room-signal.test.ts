@@ -1,3 +1,4 @@
+import '../support/page-guard.js';
 import { expect } from '@open-wc/testing';
 import { openRoomChannel } from '../../src/signaling/channel.js';
 import { randomPeerId } from '../../src/signaling/messages.js';

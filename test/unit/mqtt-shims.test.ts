@@ -1,0 +1,29 @@
+import '../support/page-guard.js';
+import { expect } from '@open-wc/testing';
+import AbortControllerShim from '../../scripts/mqtt-browser/abort-controller.mjs';
+import createDebug from '../../scripts/mqtt-browser/debug.mjs';
+import { parse } from '../../scripts/mqtt-browser/url.mjs';
+
+// The drop-in bundle gives MQTT.js these modules instead of the real ones (see rollup.config.mjs).
+// Each test covers a path the shim keeps; what a shim removes is said at its top. The bundle as a
+// whole, and with it the readable-stream shim (CommonJS inside, which this test server does not
+// convert), is driven through MQTT.js's rarer paths in test/e2e/mqtt-paths.test.mjs.
+describe('MQTT.js shims of the drop-in bundle', () => {
+  it('url: parses broker URLs as Node url.parse(href, true) does for MQTT.js', () => {
+    expect(parse('wss://user:p%40ss@broker.example:8084/mqtt?x=1')).to.deep.equal({
+      protocol: 'wss:', hostname: 'broker.example', port: '8084', auth: 'user:p@ss', query: { x: '1' }, path: '/mqtt?x=1',
+    });
+    expect(parse('ws://127.0.0.1/mqtt')).to.include({ protocol: 'ws:', hostname: '127.0.0.1', port: null, auth: null, path: '/mqtt' });
+    expect(parse('/mqtt')).to.include({ protocol: null, hostname: null, path: '/mqtt' });
+  });
+
+  it('debug: logging stays off and costs nothing', () => {
+    const log = createDebug('mqttjs:client');
+    expect(log.enabled).to.equal(false);
+    expect(log('anything', 1)).to.equal(undefined);
+  });
+
+  it('abort-controller: the browser\'s own', () => {
+    expect(AbortControllerShim).to.equal(globalThis.AbortController);
+  });
+});
