@@ -35,8 +35,8 @@ interface RemoteTile extends PeerInfo {
  * @csspart empty - The note shown while nobody else is in the room.
  * @csspart controls - The bar of call controls.
  * @csspart button - Every button; also `mic`, `camera`, `leave`, `join` or `unmute`.
- * @csspart mic - The microphone toggle.
- * @csspart camera - The camera toggle.
+ * @csspart mic - The microphone toggle: labelled "Mute", `aria-pressed="true"` while muted.
+ * @csspart camera - The camera toggle: labelled "Camera off", `aria-pressed="true"` while the camera is off.
  * @csspart leave - The leave button.
  * @csspart unmute - Shown when the browser blocked sound until a click.
  * @csspart prejoin - The pre-join view (camera preview, name field, Join button).
@@ -502,11 +502,11 @@ export class VideoChat extends LitElement {
         ? html`<p part="empty" role="status">${this.callState === 'joining' ? 'Joining…' : 'Nobody else is here yet. Waiting for others to join…'}</p>`
         : nothing}
       <div part="controls" role="toolbar" aria-label="Call controls">
-        <button part="button mic" aria-pressed=${this.micOn && hasMic ? 'true' : 'false'} ?disabled=${!hasMic} @click=${() => this.toggle('audio')}>
-          ${this.micOn && hasMic ? 'Mute' : 'Unmute'}
+        <button part="button mic" aria-pressed=${this.micOn && hasMic ? 'false' : 'true'} ?disabled=${!hasMic} @click=${() => this.toggle('audio')}>
+          Mute
         </button>
-        <button part="button camera" aria-pressed=${this.cameraOn && hasCamera ? 'true' : 'false'} ?disabled=${!hasCamera} @click=${() => this.toggle('video')}>
-          ${this.cameraOn && hasCamera ? 'Camera off' : 'Camera on'}
+        <button part="button camera" aria-pressed=${this.cameraOn && hasCamera ? 'false' : 'true'} ?disabled=${!hasCamera} @click=${() => this.toggle('video')}>
+          Camera off
         </button>
         ${this.soundBlocked ? html`<button part="button unmute" @click=${this.enableSound}>Enable sound</button>` : nothing}
         <button part="button leave" @click=${() => void this.leave()}>Leave</button>

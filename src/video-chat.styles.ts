@@ -118,7 +118,7 @@ export const videoChatStyles = css`
     outline: 2px solid var(--video-chat-accent, #2563eb);
     outline-offset: 2px;
   }
-  button[aria-pressed='false'] {
+  button[aria-pressed='true'] {
     background: #b42318;
   }
   button:disabled {

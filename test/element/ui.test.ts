@@ -215,6 +215,25 @@ describe('<video-chat> view and attributes', () => {
     await el.leave();
   });
 
+  it('follows the toggle-button pattern on mic and camera: a constant name, the state in aria-pressed', async () => {
+    const el = await fixture<VideoChat>(html`<video-chat room=${uniqueRoom()} broker=${brokerUrl} ice-servers="[]"></video-chat>`);
+    await el.join();
+    await el.updateComplete;
+    for (const [part, name] of [['mic', 'Mute'], ['camera', 'Camera off']]) {
+      const button = () => el.shadowRoot!.querySelector<HTMLButtonElement>(`[part~="button"][part~="${part}"]`)!;
+      expect(button().textContent?.trim(), part).to.equal(name);
+      expect(button().getAttribute('aria-pressed'), `${part} while on`).to.equal('false');
+      button().click();
+      await el.updateComplete;
+      expect(button().textContent?.trim(), part).to.equal(name);
+      expect(button().getAttribute('aria-pressed'), `${part} once turned off`).to.equal('true');
+      button().click();
+      await el.updateComplete;
+      expect(button().getAttribute('aria-pressed'), `${part} on again`).to.equal('false');
+    }
+    await el.leave();
+  });
+
   it('is accessible in the pre-join view and in a call', async () => {
     const el = await fixture<VideoChat>(html`<video-chat room=${uniqueRoom()} broker=${brokerUrl} ice-servers="[]" name="Ada"></video-chat>`);
     await expect(el).to.be.accessible();
