@@ -12,6 +12,7 @@
 import type { DisconnectReason, PeerInfo } from '../events.js';
 import type { DirectedSignal, HelloSignal, Signal } from '../signaling/messages.js';
 import { DEFAULT_VIDEO } from '../media/local-media.js';
+import { HEARTBEAT_INTERVAL_MS } from './control-channel.js';
 import { PeerLink, type SendQuality } from './peer-link.js';
 import { discardPrepared, fillPreparedMedia, prepareOffer, type PreparedOffer } from './prepared-offer.js';
 import { TypedEventTarget } from '../typed-event-target.js';
@@ -70,8 +71,10 @@ const CROWDED_FROM = 4;
  */
 const REINTRODUCE_AFTER_MS = [4000, 15_000, 60_000];
 
-/** How long a peer reported dead by the broker gets to prove otherwise over its heartbeat. */
-const VANISH_CONFIRM_MS = 750;
+/** How long a peer reported gone by the broker gets to prove otherwise over its heartbeat. */
+const GOODBYE_CONFIRM_MS = 750;
+/** Heartbeat silence, at that point, that confirms the peer gone: two heartbeat intervals. */
+const GOODBYE_SILENCE_MS = 2 * HEARTBEAT_INTERVAL_MS;
 
 /**
  * A used prepared offer is replaced after this pause, and only once no pair is still connecting:
@@ -171,8 +174,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
         void this.links.get(signal.from)?.handle(signal);
         return;
       case 'bye':
-        if (signal.reason === 'vanished') this.confirmVanished(signal.from);
-        else this.dropLink(signal.from, 'left');
+        this.confirmGone(signal.from, signal.reason === 'vanished' ? 'vanished' : 'left');
         return;
     }
   }
@@ -201,23 +203,32 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   }
 
   /**
-   * The broker says a peer's connection died. Its media path may still be alive (only its broker
-   * connection broke), so the heartbeat decides: a peer not heard from shortly after is gone.
+   * A goodbye came through the broker: the peer left, or (its Last Will) its broker connection
+   * died. Anyone who saw one can replay it, so a live link is ended only if the heartbeat agrees:
+   * a peer not heard from shortly after is gone; one still heard stays (only its broker connection
+   * broke, or the goodbye was a replay). A real goodbye also arrives over the link itself.
    */
-  private confirmVanished(remotePeerId: string): void {
+  private confirmGone(remotePeerId: string, reason: DisconnectReason): void {
     const link = this.links.get(remotePeerId);
     if (!link) {
       // Its link had given up already: the broker now says why, so stop announcing ourselves to it.
       this.stopReintroducing(remotePeerId);
       return;
     }
-    // A link still connecting is left to its own watchdog: a will can be replayed by anyone who
-    // saw it published, and must not be able to cut a pair that is just forming.
-    if (link.state !== 'connected') return;
-    const willArrivedAt = performance.now();
+    if (link.state !== 'connected') {
+      // A pair still forming has no heartbeat to ask. A plain goodbye is only ever sent by a peer
+      // that is leaving for good (peer ids are never reused), so it ends the attempt; a will is
+      // left to the link's own watchdog, since the broker publishes one for a peer whose broker
+      // connection broke while its media path may be fine.
+      if (reason === 'left') this.dropLink(remotePeerId, 'left');
+      return;
+    }
     setTimeout(() => {
-      if (this.links.get(remotePeerId) === link && link.lastHeardAt < willArrivedAt) this.dropLink(remotePeerId, 'vanished');
-    }, VANISH_CONFIRM_MS);
+      // Silence, not merely nothing since the goodbye: a heartbeat already on its way when the
+      // peer left can land just after its goodbye.
+      const silentFor = performance.now() - link.lastHeardAt;
+      if (this.links.get(remotePeerId) === link && silentFor >= GOODBYE_SILENCE_MS) this.dropLink(remotePeerId, reason);
+    }, GOODBYE_CONFIRM_MS);
   }
 
   /** Ends the link to one peer, reporting it once if it was connected. */

@@ -26,7 +26,8 @@ export type DropReason =
   | 'replay'
   | 'rate-limited'
   | 'misaddressed'
-  | 'overload';
+  | 'overload'
+  | 'retained';
 
 export type DecodeResult = { signal: Signal } | { drop: DropReason };
 
@@ -94,9 +95,13 @@ class SenderBook {
       state = { highest: 0, seen: 0n, tokens: SENDER_BURST, refilledAt: now };
       this.senders.set(from, state);
     }
+    // Goodbyes skip the window (see decode) and the budget: anyone who saw a will or a goodbye
+    // can replay it, and must not be able to silence its sender that way. What a goodbye can do
+    // is bounded elsewhere (the mesh asks the heartbeat before ending a live link).
+    if (replayable) return undefined;
     // Replays are refused before the rate budget is spent, so replaying a peer's old messages
-    // cannot use up that peer's budget. Goodbyes skip the window (see decode).
-    if (!replayable && isReplay(state, seq)) return 'replay';
+    // cannot use up that peer's budget.
+    if (isReplay(state, seq)) return 'replay';
     // A clock corrected backwards refills nothing rather than a negative amount, which would
     // silence the sender for as long as the correction.
     const elapsedMs = Math.max(0, now - state.refilledAt);

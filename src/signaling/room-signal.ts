@@ -7,6 +7,10 @@
  * hears of a visitor whose connection dies; lost connections are retried with capped, jittered
  * backoff, rotating through the configured brokers; every reconnection is reported so the
  * session can announce itself again.
+ *
+ * Every connection has a fresh random MQTT client id, unrelated to the peer id that topics show:
+ * a broker drops a client when another connects with its id, so an id anyone could read off a
+ * topic would let an outsider knock visitors off the broker at will.
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import { TypedEventTarget } from '../typed-event-target.js';
@@ -44,6 +48,14 @@ const MAX_PENDING_PAYLOADS = 256;
 const CONNECT_TIMEOUT_MS = 5000;
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 10_000;
+
+/**
+ * A random MQTT client id: 20 characters of [0-9a-f], within the 23 alphanumeric characters that
+ * MQTT 3.1.1 requires every broker to accept.
+ */
+function freshClientId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 /** A WebSocket for MQTT, or `undefined` if the URL is unusable (MQTT.js then reports it). */
 function openWebSocket(url: string, protocols = ['mqtt']): WebSocket | undefined {
@@ -103,7 +115,12 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
   private outageReported = false;
   private closed = false;
 
-  private readonly onMessage = (topic: string, payload: Uint8Array) => this.receive(topic, payload);
+  private readonly onMessage = (topic: string, payload: Uint8Array, packet: { retain?: boolean }) => {
+    // We never publish retained messages: one that the broker kept was left by someone else, and
+    // replaying it to every later visitor (a foreign knock, an old hello) must change nothing.
+    if (packet.retain) this.drop('retained');
+    else this.receive(topic, payload);
+  };
   private readonly onError = (error: Error) => this.reportOutage(`Cannot reach the signaling broker ${this.brokerUrl}: ${error.message}`);
   private readonly onClose = () => this.onConnectionLost();
 
@@ -154,7 +171,7 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
       keepalive: 20,
       reconnectPeriod: FIRST_RETRY_MS,
       connectTimeout: CONNECT_TIMEOUT_MS,
-      clientId: `vc_${peerId}`,
+      clientId: freshClientId(),
       resubscribe: false,
       will: { topic: presence, payload: will as Buffer, qos: 1, retain: false },
       // Consulted on every (re)connection: this is how we fail over to the next broker.
@@ -199,23 +216,35 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
   }
 
   /**
-   * Waits for the room's keys, then seals our goodbyes. The will is fixed for the life of the
-   * connection, so it is sealed now. Goodbyes are exempt from the replay window (see channel.ts),
-   * so the plain one for `pagehide` can be sealed once too, while there is time for asynchronous
-   * work. `undefined` if closed meanwhile.
+   * Waits for the room's keys, then seals our goodbyes. A will is fixed for the life of a
+   * connection, so the first is sealed now (and a new one for every later connection, see
+   * `onConnectionLost`). Goodbyes are exempt from the replay window (see channel.ts), so the plain
+   * one for `pagehide` can be sealed once too, while there is time for asynchronous work.
+   * `undefined` if closed meanwhile.
    */
   private async sealGoodbyes(): Promise<{ channel: RoomChannel; will: Uint8Array } | undefined> {
     const channel = await this.options.channel;
     if (this.closed) return undefined;
     this.channel = channel;
-    const { presence } = channel.topics;
-    const from = this.options.peerId;
-    const [will, bye] = await Promise.all([
-      channel.encode(presence, { kind: 'bye', from, reason: 'vanished' }),
-      channel.encode(presence, { kind: 'bye', from }),
-    ]);
+    const [will, bye] = await Promise.all([this.sealWill(channel), channel.encode(channel.topics.presence, { kind: 'bye', from: this.options.peerId })]);
     this.byePayload = bye;
     return { channel, will };
+  }
+
+  private sealWill(channel: RoomChannel): Promise<Uint8Array> {
+    return channel.encode(channel.topics.presence, { kind: 'bye', from: this.options.peerId, reason: 'vanished' });
+  }
+
+  /** A new client id and a newly sealed will for the next connection, before MQTT.js makes it. */
+  private renewIdentity(client: MqttClient): void {
+    client.options.clientId = freshClientId();
+    const channel = this.channel;
+    if (!channel) return;
+    // Sealing takes about a millisecond, far less than the pause before the next attempt; should
+    // it lose that race, the previous will (still valid) goes with the attempt.
+    void this.sealWill(channel).then((will) => {
+      if (client.options.will) client.options.will = { ...client.options.will, payload: will as Buffer };
+    }, () => undefined);
   }
 
   /** Broadcasts a signal to the whole room. */
@@ -280,6 +309,7 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
     const client = this.client;
     if (this.closed || !client) return;
     this.failedAttempts++;
+    this.renewIdentity(client);
     if (this.state !== 'connecting') this.setState('reconnecting');
     if (this.options.brokerUrls.length > 1) this.brokerIndex = (this.brokerIndex + 1) % this.options.brokerUrls.length;
     const ceiling = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.min(this.failedAttempts - 1, 10));

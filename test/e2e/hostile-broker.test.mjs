@@ -99,4 +99,69 @@ describe('a hostile broker', () => {
     console.log(`flood: ${sent} hostile messages in ${seconds.toFixed(2)} s (${Math.round(sent / seconds)}/s) on ${topics.length} topics; call kept decoding`);
     await Promise.all(visitors.map(({ context }) => context.close()));
   });
+  it('ignores a retained message an outsider left on the room topic', async () => {
+    const room = `retained-${Math.random().toString(36).slice(2, 8)}`;
+    const spy = await eavesdropper();
+    // A visitor with another password knocks on the room's topic, then goes.
+    const eve = await openVisitor(fixture.browser, fixture.server.origin, { room, broker: fixture.broker.url, name: 'Eve', password: 'another' });
+    await waitUntil(eve.page, () => window.visit.joinedAt !== undefined);
+    await eve.context.close();
+    const knock = spy.captured.find((m) => m.topic.endsWith('/presence'));
+    assert.ok(knock, 'saw the knock');
+    // An outsider keeps it on the broker for every later subscriber.
+    await spy.client.publishAsync(knock.topic, knock.payload, { qos: 1, retain: true });
+    try {
+      const ada = await openVisitor(fixture.browser, fixture.server.origin, { room, broker: fixture.broker.url, name: 'Ada', password: 'right' });
+      await waitUntil(ada.page, () => window.visit.joinedAt !== undefined);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const errors = await ada.page.evaluate(() => window.visit.events.filter((e) => e.type === 'error').map((e) => e.detail.code));
+      assert.deepEqual(errors, []);
+      await ada.context.close();
+    } finally {
+      await spy.client.publishAsync(knock.topic, Buffer.alloc(0), { qos: 1, retain: true });
+      await spy.client.endAsync();
+    }
+  });
+
+  it('keeps visitors on the broker while an outsider connects with every id it saw in the topics', async () => {
+    const room = `kick-${Math.random().toString(36).slice(2, 8)}`;
+    const spy = await eavesdropper();
+    const visit = (name) => openVisitor(fixture.browser, fixture.server.origin, { room, broker: fixture.broker.url, name });
+    const [ada, bob] = await Promise.all([visit('Ada'), visit('Bob')]);
+    await Promise.all([expectDecoding(ada.page), expectDecoding(bob.page)]);
+    const seenIds = [...new Set(spy.captured.map((m) => m.topic.split('/').at(-1)).filter((id) => id !== 'presence'))];
+    assert.ok(seenIds.length >= 2, `peer ids in topics: ${seenIds}`);
+    const stateEvents = () => Promise.all([ada, bob].map(({ page }) => page.evaluate(() => window.visit.events.filter((e) => e.type === 'signaling-state').length)));
+    const statesBefore = await stateEvents();
+
+    // For 4 s, connect with every client id a visitor could have derived from what was seen.
+    let kicking = true;
+    const kicks = (async () => {
+      let attempts = 0;
+      while (kicking) {
+        for (const id of seenIds) {
+          for (const clientId of [`vc_${id}`, id]) {
+            const client = await mqtt.connectAsync(fixture.broker.url, { protocolVersion: 4, clientId, reconnectPeriod: 0 }).catch(() => undefined);
+            await client?.endAsync();
+            attempts++;
+          }
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return attempts;
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const cy = await visit('Cy');
+    await waitUntil(cy.page, () => window.remoteFrames().length === 2 && window.remoteFrames().every((n) => n > 0), 15000);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    kicking = false;
+    const attempts = await kicks;
+    assert.ok(attempts > 10, `only ${attempts} attempts`);
+    assert.deepEqual(await stateEvents(), statesBefore, 'the visitors lost their broker connection');
+    for (const { page } of [ada, bob, cy]) {
+      assert.equal(await page.evaluate(() => window.visit.events.filter((e) => e.type === 'disconnected').length), 0);
+    }
+    await spy.client.endAsync();
+    await Promise.all([ada, bob, cy].map(({ context }) => context.close()));
+  });
 });

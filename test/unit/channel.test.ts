@@ -111,6 +111,16 @@ describe('room channel checks', () => {
     expect(await receiver.decode(topic, await sender.encode(topic, hello))).to.deep.equal({ signal: hello });
   });
 
+  it("lets replayed wills and goodbyes through without spending their sender's rate budget", async () => {
+    const topic = sender.topics.presence;
+    const from = (hello as { from: string }).from;
+    const will = await sender.encode(topic, { kind: 'bye', from, reason: 'vanished' });
+    const bye = await sender.encode(topic, { kind: 'bye', from });
+    for (let i = 0; i < 200; i++) await receiver.decode(topic, i % 2 ? will : bye);
+    // The sender's own next messages, within its burst, all arrive.
+    for (let i = 0; i < 20; i++) expect(await receiver.decode(topic, await sender.encode(topic, hello))).to.deep.equal({ signal: hello });
+  });
+
   it('does not hold a sender back for long when the clock steps backwards', async () => {
     const topic = sender.topics.presence;
     expect(await receiver.decode(topic, await sender.encode(topic, hello))).to.deep.equal({ signal: hello });

@@ -214,3 +214,31 @@ describe('PeerMesh: offers prepared ahead', () => {
     camera.getTracks().forEach((t) => t.stop());
   });
 });
+
+describe('PeerMesh: goodbyes through the broker', () => {
+  it('keeps a live link when its peer is still heard after a replayed will or goodbye, and ends it when not', async () => {
+    const { meshes, portFor } = wiredMeshes();
+    const ada = new PeerMesh({ peerId: 'aaaaaaaaaaaa', name: 'Ada', rtcConfiguration: { iceServers: [] }, localStream: new MediaStream(), signal: portFor('aaaaaaaaaaaa') });
+    const bob = new PeerMesh({ peerId: 'bbbbbbbbbbbb', name: 'Bob', rtcConfiguration: { iceServers: [] }, localStream: new MediaStream(), signal: portFor('bbbbbbbbbbbb') });
+    meshes.set('aaaaaaaaaaaa', ada).set('bbbbbbbbbbbb', bob);
+    ada.announce();
+    bob.announce();
+    await waitFor(() => ada.peers.length === 1 && bob.peers.length === 1, 'both connected', 10000);
+    await waitFor(() => ada.link('bbbbbbbbbbbb')!.lastHeardAt > 0, 'the heartbeat');
+    const gone: string[] = [];
+    ada.addEventListener('peer-disconnected', ({ detail }) => gone.push(detail.reason));
+    // What an outsider could replay: Bob's will and a goodbye of Bob's, while Bob is still there.
+    ada.handle({ kind: 'bye', from: 'bbbbbbbbbbbb', reason: 'vanished' });
+    ada.handle({ kind: 'bye', from: 'bbbbbbbbbbbb' });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(gone).to.deep.equal([]);
+    expect(ada.peers).to.have.length(1);
+    // Bob really goes, and only the broker tells: the heartbeat confirms it.
+    meshes.delete('bbbbbbbbbbbb');
+    (bob as unknown as { links: Map<string, { close(): void }> }).links.get('aaaaaaaaaaaa')!.close();
+    ada.handle({ kind: 'bye', from: 'bbbbbbbbbbbb' });
+    await waitFor(() => gone.length === 1, 'Bob reported gone', 5000);
+    expect(gone).to.deep.equal(['left']);
+    for (const m of [ada, bob]) m.close();
+  });
+});
