@@ -51,7 +51,7 @@ function countingReporter(file) {
 }
 
 export default {
-  files: ['test/unit/**/*.test.ts', 'test/element/**/*.test.ts'],
+  files: ['test/**/*.test.ts'],
   nodeResolve: { browser: true, exportConditions: ['browser', 'development'] },
   concurrency: 1,
   concurrentBrowsers: 1,

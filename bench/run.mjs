@@ -23,7 +23,7 @@ const DEADLINE = Date.now() + 9.5 * 60_000;
  * Systems to run (comma-separated): ours, trystero, and on request two references that run the
  * pair trials only: floor, a bare page that does only what any system sending media in its first
  * offer must (bench/pages/floor.html), the least a pair can cost on this machine; and engine, our
- * CallSession without the element (bench/pages/engine.html), which tells the engine's cost from
+ * VideoCall without the element (bench/pages/engine.html), which tells the engine's cost from
  * what the element adds.
  */
 const SYSTEMS = (process.env.BENCH_SYSTEMS ?? 'ours,trystero').split(',');

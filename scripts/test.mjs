@@ -63,7 +63,7 @@ record('README API table is fresh', run('README API table is fresh', 'node', ['s
 // Every test fails on an uncaught error or unhandled rejection in a page it opened: browser test
 // files import the guard, end-to-end files get it (and Chromium) from support.mjs.
 const unguarded = [
-  ...readdirSync('test', { recursive: true }).filter((f) => /^(unit|element)\/.*\.test\.ts$/.test(f))
+  ...readdirSync('test', { recursive: true }).filter((f) => /\.test\.ts$/.test(f))
     .filter((f) => !readFileSync(join('test', f), 'utf8').startsWith("import '../support/page-guard.js';")),
   ...readdirSync('test/e2e').filter((f) => f.endsWith('.test.mjs'))
     .filter((f) => !readFileSync(join('test/e2e', f), 'utf8').includes("from './support.mjs'")),

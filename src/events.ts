@@ -1,3 +1,5 @@
+import type { ProblemReason, VideoChatErrorCode } from './problems.js';
+
 /** A remote visitor of the room. */
 export interface PeerInfo {
   /** Random id the peer picked for this visit; fresh on every join. */
@@ -9,18 +11,12 @@ export interface PeerInfo {
 /** Why a remote peer is gone: it said goodbye, its connection died, or negotiation failed. */
 export type DisconnectReason = 'left' | 'vanished' | 'failed';
 
-/** Machine-readable error codes carried by the `error` event. */
-export type VideoChatErrorCode =
-  | 'bad-attribute'
-  | 'media-denied'
-  | 'media-unavailable'
-  | 'broker-unreachable'
-  | 'negotiation-failed'
-  | 'wrong-password'
-  | 'unsupported';
+export type { VideoChatErrorCode } from './problems.js';
 
 export interface VideoChatErrorDetail {
   code: VideoChatErrorCode;
+  /** Which case of the code it was (e.g. `camera` for `media-denied`); see the README's error table. */
+  reason: ProblemReason;
   /** Human-readable explanation, safe to show to a user. */
   message: string;
 }
@@ -35,7 +31,11 @@ export interface RoomDetail {
   peerId: string;
 }
 
-export type CallState = 'idle' | 'joining' | 'joined' | 'left';
+/**
+ * The element's state: `idle` (also while the pre-join preview is on), `joining`, `joined`
+ * (also while leaving), `left`. The engine's `VideoCall.state` names every step.
+ */
+export type VideoChatState = 'idle' | 'joining' | 'joined' | 'left';
 
 /** The connection to the signaling broker. */
 export type SignalingStateName = 'connecting' | 'online' | 'reconnecting' | 'offline';

@@ -1,22 +1,23 @@
-/** Public API: the element class, its event types and the engine classes usable without the UI. */
-export { VideoChat } from './video-chat.element.js';
+/**
+ * Public API: the element class, the call engine for pages that draw their own UI, and their
+ * event and detail types. Defines no tag (import `video-chat.js` for that). Everything else under
+ * `src/` (the mesh, links, signaling) is internal and may change.
+ */
+export { VideoChat } from './element/video-chat.element.js';
+export { english, type Strings } from './element/strings.js';
+export { VideoCall, type CallConfig, type CallState, type ParticipantLeftDetail, type VideoCallEventMap } from './call/video-call.js';
+export { RemoteParticipant, type RemoteParticipantEventMap, type TrackEventDetail, type TrackSource } from './call/participant.js';
+export type { LocalSource, LocalSourceName, LocalSources } from './media/local-sources.js';
+export type { CallProblem, ProblemReason, VideoChatErrorCode } from './problems.js';
 export type {
-  CallState,
   DisconnectReason,
   DisconnectedDetail,
   PeerInfo,
   RoomDetail,
   SignalingStateDetail,
   SignalingStateName,
-  VideoChatErrorCode,
   VideoChatErrorDetail,
   VideoChatEventMap,
+  VideoChatState,
 } from './events.js';
-export { CallSession, type CallSessionOptions } from './session.js';
-export { PeerMesh } from './peer/mesh.js';
-export { PeerLink } from './peer/peer-link.js';
-export { RoomSignal, type SignalingState } from './signaling/room-signal.js';
-export { openRoomChannel, roomTopics, type DropReason, type RoomChannel, type RoomTopics } from './signaling/channel.js';
-export { parseSignal, type Signal } from './signaling/messages.js';
-export { captureLocalMedia, releaseStream } from './media/local-media.js';
-export { DEFAULT_BROKER, DEFAULT_ICE_SERVERS, parseBrokerUrls, parseIceServers } from './config.js';
+export { DEFAULT_BROKER, DEFAULT_ICE_SERVERS } from './call/config.js';

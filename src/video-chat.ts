@@ -2,7 +2,7 @@
  * Defines `<video-chat>`. The only side effect of importing it; guarded so that importing during
  * server-side rendering (no `customElements`) or twice is harmless.
  */
-import { VideoChat } from './video-chat.element.js';
+import { VideoChat } from './element/video-chat.element.js';
 
 export { VideoChat };
 

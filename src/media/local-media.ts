@@ -2,19 +2,13 @@
  * The visitor's own camera and microphone. Capture degrades instead of failing: when both cannot
  * be had, each is tried alone, and with neither the visitor still joins, receive-only.
  */
-
-export type MediaProblemCode = 'media-denied' | 'media-unavailable';
-
-export interface MediaProblem {
-  code: MediaProblemCode;
-  message: string;
-}
+import type { CallProblem } from '../problems.js';
 
 export interface CaptureResult {
   /** What could be captured; possibly without tracks. */
   stream: MediaStream;
   /** Why some or all media is missing, if it is. */
-  problem?: MediaProblem;
+  problem?: CallProblem;
 }
 
 /** Modest defaults: a mesh sends one copy per peer, so 640×360 keeps six visitors smooth. */
@@ -24,12 +18,13 @@ export const DEFAULT_VIDEO: MediaTrackConstraints = {
   frameRate: { ideal: 24 },
 };
 
-function classify(error: unknown, what: string): MediaProblem {
+function isDenial(error: unknown): boolean {
   const name = error instanceof DOMException || error instanceof Error ? error.name : '';
-  if (name === 'NotAllowedError' || name === 'SecurityError') {
-    return { code: 'media-denied', message: `Access to the ${what} was denied; you can still see and hear the others.` };
-  }
-  return { code: 'media-unavailable', message: `No usable ${what} (${name || 'unknown error'}); you can still see and hear the others.` };
+  return name === 'NotAllowedError' || name === 'SecurityError';
+}
+
+function errorName(error: unknown): string {
+  return (error instanceof DOMException || error instanceof Error ? error.name : '') || 'unknown error';
 }
 
 async function tryCapture(constraints: MediaStreamConstraints): Promise<MediaStream | unknown> {
@@ -43,26 +38,18 @@ async function tryCapture(constraints: MediaStreamConstraints): Promise<MediaStr
 /** Captures camera and microphone, falling back to whichever of the two is available. */
 export async function captureLocalMedia(video: MediaTrackConstraints | boolean = DEFAULT_VIDEO): Promise<CaptureResult> {
   if (typeof navigator === 'undefined' || !navigator.mediaDevices?.getUserMedia) {
-    return {
-      stream: new MediaStream(),
-      problem: { code: 'media-unavailable', message: 'This page cannot use a camera or microphone (it needs https:// or localhost).' },
-    };
+    return { stream: new MediaStream(), problem: { code: 'media-unavailable', reason: 'insecure-context', params: {} } };
   }
   const both = await tryCapture({ audio: true, video });
   if (both instanceof MediaStream) return { stream: both };
   const [camera, microphone] = await Promise.all([tryCapture({ video }), tryCapture({ audio: true })]);
   const stream = new MediaStream();
   for (const result of [camera, microphone]) if (result instanceof MediaStream) result.getTracks().forEach((t) => stream.addTrack(t));
-  const failures = [
-    camera instanceof MediaStream ? undefined : classify(camera, 'camera'),
-    microphone instanceof MediaStream ? undefined : classify(microphone, 'microphone'),
-  ].filter((p): p is MediaProblem => p !== undefined);
-  if (failures.length === 2) {
-    const code = failures.some((f) => f.code === 'media-denied') ? 'media-denied' : 'media-unavailable';
-    const reason = code === 'media-denied' ? 'was denied' : 'is not available';
-    return { stream, problem: { code, message: `Camera and microphone access ${reason}; you can still see and hear the others.` } };
-  }
-  return { stream, problem: failures[0] };
+  const failed = [camera, microphone].filter((result) => !(result instanceof MediaStream));
+  if (failed.length === 0) return { stream };
+  const reason = failed.length === 2 ? 'camera-and-microphone' : camera instanceof MediaStream ? 'microphone' : 'camera';
+  const code = failed.some(isDenial) ? 'media-denied' : 'media-unavailable';
+  return { stream, problem: { code, reason, params: { error: failed.map(errorName).join(', ') } } };
 }
 
 /** Stops every track of a stream (turns the camera light off). */

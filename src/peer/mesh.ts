@@ -12,9 +12,11 @@
 import type { DisconnectReason, PeerInfo } from '../events.js';
 import type { DirectedSignal, HelloSignal, Signal } from '../signaling/messages.js';
 import { DEFAULT_VIDEO } from '../media/local-media.js';
+import type { LocalSources } from '../media/local-sources.js';
+import { closePeerConnection } from './connection-factory.js';
 import { HEARTBEAT_INTERVAL_MS } from './control-channel.js';
-import { PeerLink, type SendQuality } from './peer-link.js';
-import { discardPrepared, fillPreparedMedia, prepareOffer, type PreparedOffer } from './prepared-offer.js';
+import { PeerLink, type LinkFailure, type SendQuality } from './peer-link.js';
+import { prepareOffer, type PreparedOffer } from './prepared-offer.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 
 /** What the mesh needs from signaling; the MQTT RoomSignal provides it. */
@@ -27,29 +29,36 @@ export interface PeerMeshOptions {
   peerId: string;
   name: string;
   rtcConfiguration: RTCConfiguration;
-  localStream: MediaStream;
+  /** Our camera and microphone slots, which feed every link's senders. */
+  sources: LocalSources;
   signal: SignalPort;
   connectTimeoutMs?: number;
   /** Pauses before announcing ourselves again after a link gave up, one per attempt (see below). */
   reintroduceAfterMs?: readonly number[];
   /**
-   * An offer begun before the camera was ready (see `prepareOffer`): the mesh gives it our tracks
-   * and keeps it as its first spare instead of preparing one only now.
+   * An offer begun before the camera was ready (see `prepareOffer`): the mesh keeps it as its
+   * first spare instead of preparing one only now.
    */
   earlySpare?: Promise<PreparedOffer>;
 }
 
+export interface PeerFailedDetail extends PeerInfo {
+  /** `create-failed`: the browser refused to create the connection; the others as in `LinkFailure`. */
+  reason: 'create-failed' | LinkFailure['reason'];
+  detail?: string;
+}
+
 export interface PeerConnectedDetail extends PeerInfo {
-  stream: MediaStream;
+  link: PeerLink;
 }
 
 export interface PeerMeshEventMap {
   'peer-connected': CustomEvent<PeerConnectedDetail>;
   'peer-disconnected': CustomEvent<PeerInfo & { reason: DisconnectReason }>;
   /** A pair that never connected was given up. */
-  'peer-failed': CustomEvent<PeerInfo & { message: string }>;
-  /** Remote media changed (a track arrived). */
-  'media-changed': Event;
+  'peer-failed': CustomEvent<PeerFailedDetail>;
+  /** A connected peer's tracks changed, or its media path recovered (`recovered`). */
+  'peer-media': CustomEvent<{ peerId: string; recovered: boolean }>;
 }
 
 /** What we send each peer, by how many peers there are: a mesh encodes our camera once per peer. */
@@ -107,20 +116,13 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
 
   constructor(private readonly options: PeerMeshOptions) {
     super();
-    if (options.earlySpare) this.adoptSpare(options.earlySpare.then((prepared) => fillPreparedMedia(prepared, options.localStream)));
+    if (options.earlySpare) this.adoptSpare(options.earlySpare);
     else this.prepareSpare();
   }
 
   /** Peers whose media connection is live. */
   get peers(): PeerInfo[] {
     return [...this.links.values()].filter((l) => l.state === 'connected').map((l) => ({ peerId: l.remotePeerId, name: l.remoteName }));
-  }
-
-  /** Live remote streams by peer id, for the tiles. */
-  get remoteStreams(): Map<string, MediaStream> {
-    const streams = new Map<string, MediaStream>();
-    for (const link of this.links.values()) if (link.state === 'connected') streams.set(link.remotePeerId, link.remoteStream);
-    return streams;
   }
 
   /** Links to other peers, connected or still connecting. */
@@ -148,8 +150,8 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
       this.dispatchSignal(signal);
     } catch (error) {
       // The browser refused to create a connection (a configuration it rejects, too many open).
-      const message = `Could not connect to ${signal.from}: ${error instanceof Error ? error.message : String(error)}`;
-      this.dispatchEvent(new CustomEvent('peer-failed', { detail: { peerId: signal.from, name: 'name' in signal ? signal.name : '', message } }));
+      const detail = error instanceof Error ? error.message : String(error);
+      this.dispatchEvent(new CustomEvent('peer-failed', { detail: { peerId: signal.from, name: 'name' in signal ? signal.name : '', reason: 'create-failed', detail } }));
     }
   }
 
@@ -158,14 +160,14 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     switch (signal.kind) {
       case 'hello':
         if (this.links.has(signal.from)) return;
-        if (this.joinedBefore(signal)) this.createLink(signal.from, signal.name, this.takeSpare()).start();
+        if (this.joinedBefore(signal)) this.createLink(signal.from, signal.name, 'offer', this.takeSpare()).start();
         else this.options.signal.sendTo({ kind: 'here', from: peerId, to: signal.from, name });
         return;
       case 'here':
-        if (!this.links.has(signal.from)) this.createLink(signal.from, signal.name, this.takeSpare()).start();
+        if (!this.links.has(signal.from)) this.createLink(signal.from, signal.name, 'offer', this.takeSpare()).start();
         return;
       case 'offer': {
-        const link = this.links.get(signal.from) ?? this.createLink(signal.from, signal.name);
+        const link = this.links.get(signal.from) ?? this.createLink(signal.from, signal.name, 'answer');
         void link.handle(signal);
         return;
       }
@@ -290,9 +292,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     const crowded = peerCount >= CROWDED_FROM;
     if (crowded !== this.crowded) {
       this.crowded = crowded;
-      for (const track of this.options.localStream.getVideoTracks()) {
-        track.applyConstraints(crowded ? CROWDED_CAPTURE : DEFAULT_VIDEO).catch(() => undefined);
-      }
+      this.options.sources.camera.track?.applyConstraints(crowded ? CROWDED_CAPTURE : DEFAULT_VIDEO).catch(() => undefined);
     }
     const quality = sendQualityFor(peerCount);
     for (const link of this.links.values()) link.setSendQuality(quality);
@@ -304,7 +304,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
       this.refillSpareLater();
       return;
     }
-    this.adoptSpare(prepareOffer(this.options.rtcConfiguration, this.options.localStream));
+    this.adoptSpare(prepareOffer(this.options.rtcConfiguration, this.options.sources));
   }
 
   /** Keeps an offer being prepared as the spare once it is ready. */
@@ -314,7 +314,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
       (prepared) => {
         this.preparingSpare = false;
         if (this.closed || this.spare) {
-          discardPrepared(prepared);
+          this.discard(prepared);
           return;
         }
         this.spare = prepared;
@@ -336,7 +336,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     this.spare = undefined;
     this.refillSpareLater();
     if (spare && performance.now() - spare.preparedAt > SPARE_MAX_AGE_MS) {
-      discardPrepared(spare);
+      this.discard(spare);
       return undefined;
     }
     return spare;
@@ -349,20 +349,25 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
 
   private dropSpare(): void {
     clearTimeout(this.spareTimer);
-    if (this.spare) discardPrepared(this.spare);
+    if (this.spare) this.discard(this.spare);
     this.spare = undefined;
   }
 
-  private createLink(remotePeerId: string, remoteName: string, prepared?: PreparedOffer): PeerLink {
-    const { peerId, name, rtcConfiguration, localStream, signal, connectTimeoutMs } = this.options;
+  private discard(prepared: PreparedOffer): void {
+    closePeerConnection(prepared, this.options.sources);
+  }
+
+  private createLink(remotePeerId: string, remoteName: string, role: 'offer' | 'answer', prepared?: PreparedOffer): PeerLink {
+    const { peerId, name, rtcConfiguration, sources, signal, connectTimeoutMs } = this.options;
     const link = new PeerLink({
       prepared,
+      role,
       localPeerId: peerId,
       localName: name,
       remotePeerId,
       polite: peerId > remotePeerId,
       rtcConfiguration,
-      localStream,
+      sources,
       send: (s) => signal.sendTo(s),
       connectTimeoutMs,
     });
@@ -371,19 +376,23 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     link.addEventListener('connected', () => {
       this.stopReintroducing(remotePeerId);
       this.adaptSendQuality();
-      this.dispatchEvent(new CustomEvent('peer-connected', { detail: { peerId: remotePeerId, name: link.remoteName, stream: link.remoteStream } }));
+      this.dispatchEvent(new CustomEvent('peer-connected', { detail: { peerId: remotePeerId, name: link.remoteName, link } }));
     });
-    link.addEventListener('track', () => this.dispatchEvent(new Event('media-changed')));
+    for (const type of ['track', 'recovered'] as const) {
+      link.addEventListener(type, () => {
+        if (link.state === 'connected') this.dispatchEvent(new CustomEvent('peer-media', { detail: { peerId: remotePeerId, recovered: type === 'recovered' } }));
+      });
+    }
     link.addEventListener('bye', () => this.dropLink(remotePeerId, 'left'));
     link.addEventListener('failed', (event) => {
       if (this.links.get(remotePeerId) !== link) return;
-      const { wasConnected, silent, message } = event.detail;
+      const { wasConnected, silent, reason, detail } = event.detail;
       this.forget(link, wasConnected, silent ? 'vanished' : 'failed');
       // A failed attempt to meet again is not news: the first failure was reported.
       const retrying = this.reintroductions.has(remotePeerId);
       this.reintroduceLater(remotePeerId);
       if (!wasConnected && !retrying) {
-        this.dispatchEvent(new CustomEvent('peer-failed', { detail: { peerId: remotePeerId, name: link.remoteName, message } }));
+        this.dispatchEvent(new CustomEvent('peer-failed', { detail: { peerId: remotePeerId, name: link.remoteName, reason, detail } }));
       }
     });
     return link;

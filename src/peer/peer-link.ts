@@ -5,10 +5,15 @@
  * A bounded wait for `connected` ends in an ICE restart, because a rolled-back side sometimes
  * gathers no candidates for its answer and the pair would otherwise stay stuck.
  */
+import type { LocalSources } from '../media/local-sources.js';
 import { LIMITS, type CandidateSignal, type DescriptionSignal, type DirectedSignal } from '../signaling/messages.js';
-import { ControlChannel } from './control-channel.js';
-import { addLocalMedia, firstCandidates, MEDIA_KINDS, type PreparedOffer } from './prepared-offer.js';
+import { closePeerConnection, completeAnswer, createPeerConnection, type PeerConnection } from './connection-factory.js';
+import type { ControlChannel } from './control-channel.js';
+import { firstCandidates, type PreparedOffer } from './prepared-offer.js';
 import { TypedEventTarget } from '../typed-event-target.js';
+
+/** Where a remote track comes from on the sender's side. */
+export type RemoteSource = 'camera' | 'microphone';
 
 export interface PeerLinkOptions {
   localPeerId: string;
@@ -17,8 +22,10 @@ export interface PeerLinkOptions {
   /** Polite peers yield on an offer collision. Exactly one side of a pair must be polite. */
   polite: boolean;
   rtcConfiguration: RTCConfiguration;
-  /** Local camera/microphone; may have no tracks (receive-only visitor). */
-  localStream: MediaStream;
+  /** Our camera and microphone slots; possibly empty (a receive-only visitor). */
+  sources: LocalSources;
+  /** `offer`: `start()` will offer; `answer`: created for a remote offer. */
+  role: 'offer' | 'answer';
   /** Sends a signal to the remote peer (through the broker). */
   send(signal: DirectedSignal): void;
   /** How long to wait for `connected` before an ICE restart. */
@@ -46,6 +53,18 @@ function sameQuality(a: SendQuality, b: SendQuality | undefined): boolean {
 
 export type PeerLinkState = 'new' | 'connecting' | 'connected' | 'closed';
 
+/** Why a link gave up: negotiation threw (`detail` says what), its restarts ran out, or the peer went silent. */
+export interface LinkFailure {
+  reason: 'negotiation-error' | 'gave-up' | 'peer-silent';
+  detail?: string;
+  wasConnected: boolean;
+  /** The peer had stopped answering altogether (heartbeat and restart offers): most likely gone. */
+  silent: boolean;
+}
+
+/** What broke a media path, for the log of restarts; not shown to visitors. */
+type RestartCause = 'silent' | 'interrupted' | 'failed' | 'timeout' | 'network-changed';
+
 export interface PeerLinkEventMap {
   /** The media connection is live. */
   connected: Event;
@@ -53,9 +72,11 @@ export interface PeerLinkEventMap {
    * The link gave up (negotiation or ICE failed for good). `silent`: the peer had stopped
    * answering altogether (heartbeat and restart offers), i.e. it most likely vanished.
    */
-  failed: CustomEvent<{ message: string; wasConnected: boolean; silent: boolean }>;
-  /** Remote media changed (a track arrived, or the stream was renewed after a recovery). */
+  failed: CustomEvent<LinkFailure>;
+  /** A remote track arrived or ended; see `remoteTracks`. */
   track: Event;
+  /** The media path came back after an outage: players should attach afresh. */
+  recovered: Event;
   /** The peer said goodbye over the peer-to-peer control channel. */
   bye: Event;
 }
@@ -67,9 +88,10 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   readonly remotePeerId: string;
   /** Display name of the remote peer, as it last told us. */
   remoteName = '';
-  private stream = new MediaStream();
   state: PeerLinkState = 'new';
 
+  private readonly tracks = new Map<RemoteSource, MediaStreamTrack>();
+  private readonly connectionParts: PeerConnection;
   private readonly pc: RTCPeerConnection;
   private makingOffer = false;
   private ignoreOffer = false;
@@ -89,15 +111,22 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   constructor(private readonly options: PeerLinkOptions) {
     super();
     this.remotePeerId = options.remotePeerId;
-    this.pc = options.prepared?.pc ?? new RTCPeerConnection(options.rtcConfiguration);
-    if (options.prepared) this.openControlChannel(options.prepared.control);
+    this.connectionParts = options.prepared ?? createPeerConnection(options.rtcConfiguration, options.sources, options.role);
+    this.pc = this.connectionParts.pc;
+    if (this.connectionParts.control) this.openControlChannel(this.connectionParts.control);
     this.pc.addEventListener('negotiationneeded', () => void this.makeOffer());
     this.pc.addEventListener('icecandidate', ({ candidate }) => {
       if (candidate && candidate.candidate) this.queueCandidate(candidate.toJSON());
     });
     this.pc.addEventListener('track', ({ track }) => {
-      if (!this.stream.getTracks().includes(track)) this.stream.addTrack(track);
-      track.addEventListener('ended', () => this.stream.removeTrack(track), { once: true });
+      // One audio and one video transceiver per connection: the microphone and the camera.
+      const source: RemoteSource = track.kind === 'audio' ? 'microphone' : 'camera';
+      this.tracks.set(source, track);
+      track.addEventListener('ended', () => {
+        if (this.tracks.get(source) !== track) return;
+        this.tracks.delete(source);
+        this.dispatchEvent(new Event('track'));
+      }, { once: true });
       this.dispatchEvent(new Event('track'));
     });
     this.pc.addEventListener('connectionstatechange', () => this.onConnectionState());
@@ -108,12 +137,9 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     return this.pc;
   }
 
-  /**
-   * Everything the remote peer sends us, as one stream for a `<video>`. A new object after the
-   * media path recovers, so that players attach afresh.
-   */
-  get remoteStream(): MediaStream {
-    return this.stream;
+  /** The remote peer's tracks by source. */
+  get remoteTracks(): ReadonlyMap<RemoteSource, MediaStreamTrack> {
+    return this.tracks;
   }
 
   /** `performance.now()` when the peer was last heard over the control channel (0: never). */
@@ -122,33 +148,28 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   }
 
   /**
-   * Starts as the offering side: sends the prepared offer, or adds local media (or receive-only
-   * transceivers), which triggers an offer.
+   * Starts as the offering side: sends the prepared offer; a connection made here for offering
+   * has its senders already, and the browser asks for the offer by itself (`negotiationneeded`).
    */
   start(): void {
     if (this.state !== 'new') return;
     this.state = 'connecting';
     this.armWatchdog();
-    if (this.options.prepared) {
-      void this.sendLocalDescription('offer', { gathered: true });
-      return;
-    }
-    this.openControlChannel();
-    addLocalMedia(this.pc, this.options.localStream);
+    if (this.options.prepared) void this.sendLocalDescription('offer', { gathered: true });
   }
 
   /** Handles a signal from the remote peer. Signals are applied one at a time, in arrival order. */
   handle(signal: DescriptionSignal | CandidateSignal): Promise<void> {
     const next = this.queue.then(() => (signal.kind === 'candidate' ? this.addCandidates(signal.candidates) : this.applyDescription(signal)));
     this.queue = next.catch(() => undefined);
-    return next.catch((error: unknown) => this.fail(`Negotiation with ${this.remotePeerId} failed: ${describe(error)}`));
+    return next.catch((error: unknown) => this.fail('negotiation-error', describe(error)));
   }
 
   /**
    * Renegotiates ICE (new credentials, fresh candidates) over signaling, for a network change.
    * Counts against the restarts allowed before giving up.
    */
-  restartIce(why = 'the network changed'): void {
+  restartIce(why: RestartCause = 'network-changed'): void {
     if (this.state === 'closed' || this.state === 'new') return;
     this.restartOrFail(why);
   }
@@ -187,9 +208,8 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     clearTimeout(this.candidateTimer);
     clearTimeout(this.disconnectTimer);
     clearTimeout(this.politeRecoveryTimer);
-    this.control?.close();
-    this.pc.close();
-    for (const track of this.stream.getTracks()) track.stop();
+    closePeerConnection(this.connectionParts, this.options.sources);
+    for (const track of this.tracks.values()) track.stop();
   }
 
   /** A method rather than a field check, because the state can change while we await. */
@@ -204,7 +224,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
       await this.pc.setLocalDescription();
       if (this.pc.localDescription?.type === 'offer') await this.sendLocalDescription('offer');
     } catch (error) {
-      this.fail(`Could not create an offer for ${this.remotePeerId}: ${describe(error)}`);
+      this.fail('negotiation-error', describe(error));
     } finally {
       this.makingOffer = false;
     }
@@ -227,38 +247,14 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
       // The other side is renegotiating (perhaps restarting ICE): no need for our own restart.
       clearTimeout(this.politeRecoveryTimer);
       this.politeRecoveryTimer = undefined;
-      // Created only now, so that the answer covers it and it triggers no offer of our own.
-      this.openControlChannel();
-      this.attachLocalMedia();
+      // Only now, so that the answer covers them and they trigger no offer of our own.
+      this.openControlChannel(completeAnswer(this.connectionParts, this.options.sources));
       await this.pc.setLocalDescription();
       await this.sendLocalDescription('answer');
     }
     const queued = this.pendingRemoteCandidates;
     this.pendingRemoteCandidates = [];
     await this.addCandidates(queued);
-  }
-
-  /**
-   * Puts our tracks on the transceivers the remote offer created, so the answer carries our media
-   * without a second round of negotiation.
-   */
-  private attachLocalMedia(): void {
-    const { localStream } = this.options;
-    for (const kind of MEDIA_KINDS) {
-      const track = localStream.getTracks().find((t) => t.kind === kind);
-      if (!track || this.pc.getSenders().some((sender) => sender.track === track)) continue;
-      const free = this.pc.getTransceivers().find(
-        (t) => t.receiver.track.kind === kind && !t.sender.track && t.currentDirection !== 'stopped',
-      );
-      if (free) {
-        free.direction = 'sendrecv';
-        // Rejects only if the connection closed meanwhile, when nothing is left to send on.
-        free.sender.replaceTrack(track).catch(() => undefined);
-        free.sender.setStreams(localStream);
-      } else {
-        this.pc.addTrack(track, localStream);
-      }
-    }
   }
 
   private async addCandidates(candidates: RTCIceCandidateInit[]): Promise<void> {
@@ -320,18 +316,14 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     this.options.send({ kind, from: localPeerId, to: this.remotePeerId, name: localName, sdp: description.sdp });
   }
 
-  private openControlChannel(existing?: ControlChannel): void {
+  private openControlChannel(control: ControlChannel): void {
     if (this.control) return;
-    const control = existing ?? new ControlChannel(this.pc);
     this.control = control;
     control.addEventListener('bye', () => this.dispatchEvent(new Event('bye')));
-    control.addEventListener('silent', () => this.recover('the peer stopped answering'));
+    control.addEventListener('silent', () => this.recover('silent'));
     // After an outage of the media path Chromium's <video> can stay frozen on a live track;
-    // handing players a new stream object makes them attach afresh.
-    control.addEventListener('alive', () => {
-      this.stream = new MediaStream(this.stream.getTracks());
-      this.dispatchEvent(new Event('track'));
-    });
+    // players given a new stream object attach afresh.
+    control.addEventListener('alive', () => this.dispatchEvent(new Event('recovered')));
   }
 
   private onConnectionState(): void {
@@ -350,10 +342,10 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     } else if (connectionState === 'disconnected') {
       // Often transient (a moment of packet loss): restart only if it lasts.
       this.disconnectTimer = setTimeout(() => {
-        if (this.pc.connectionState === 'disconnected') this.recover('the connection was interrupted');
+        if (this.pc.connectionState === 'disconnected') this.recover('interrupted');
       }, 1500);
     } else if (connectionState === 'failed') {
-      this.recover('the connection failed');
+      this.recover('failed');
     }
   }
 
@@ -363,7 +355,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
    * that the far side's player never shows. So the impolite side restarts at once and the polite
    * side only if nothing has come from the other side a while later.
    */
-  private recover(why: string): void {
+  private recover(why: RestartCause): void {
     if (!this.options.polite) {
       this.restartOrFail(why);
       return;
@@ -386,15 +378,15 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
         return;
       }
       // A silent peer that does not even answer our restart offer is gone, not merely unreachable.
-      if (this.control?.silent && this.pc.signalingState === 'have-local-offer') this.fail(`${this.remotePeerId} stopped answering.`);
-      else this.restartOrFail('it did not connect in time');
+      if (this.control?.silent && this.pc.signalingState === 'have-local-offer') this.fail('peer-silent');
+      else this.restartOrFail('timeout');
     }, timeoutMs);
   }
 
-  private restartOrFail(why: string): void {
+  private restartOrFail(why: RestartCause): void {
     if (this.state === 'closed') return;
     if (this.restarts >= (this.options.maxRestarts ?? 3)) {
-      this.fail(`Gave up on ${this.remotePeerId}: ${why}.`);
+      this.fail('gave-up', why);
       return;
     }
     this.restarts++;
@@ -403,12 +395,12 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     this.armWatchdog(this.options.restartTimeoutMs ?? 3000);
   }
 
-  private fail(message: string): void {
+  private fail(reason: LinkFailure['reason'], detail?: string): void {
     if (this.state === 'closed') return;
     const wasConnected = this.state === 'connected';
     const silent = this.control?.silent ?? false;
     this.close();
-    this.dispatchEvent(new CustomEvent('failed', { detail: { message, wasConnected, silent } }));
+    this.dispatchEvent(new CustomEvent('failed', { detail: { reason, detail, wasConnected, silent } }));
   }
 }
 

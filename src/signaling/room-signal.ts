@@ -30,11 +30,19 @@ export interface RoomSignalOptions {
   peerId: string;
 }
 
+/** Why the broker is unreachable: an error on the connection, a refused subscription, or a lost connection. */
+export interface OutageDetail {
+  reason: 'connect-error' | 'subscription-refused' | 'connection-lost';
+  broker: string;
+  /** MQTT.js's or the broker's own words. */
+  detail?: string;
+}
+
 export interface RoomSignalEventMap {
   /** A validated signal addressed to this peer (or to the whole room). */
   signal: CustomEvent<Signal>;
   /** The broker could not be reached (fired once per outage). */
-  unreachable: CustomEvent<{ message: string }>;
+  unreachable: CustomEvent<OutageDetail>;
   /** A message sealed with another password arrived on the room's presence topic. */
   'foreign-key': Event;
   /** The signaling state changed; see `state`. */
@@ -121,7 +129,7 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
     if (packet.retain) this.drop('retained');
     else this.receive(topic, payload);
   };
-  private readonly onError = (error: Error) => this.reportOutage(`Cannot reach the signaling broker ${this.brokerUrl}: ${error.message}`);
+  private readonly onError = (error: Error) => this.reportOutage('connect-error', error.message);
   private readonly onClose = () => this.onConnectionLost();
 
   constructor(private readonly options: RoomSignalOptions) {
@@ -198,7 +206,7 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
           if (error) {
             // Connected but deaf is no use: drop the connection and take the usual way back,
             // a retry after a backoff, on the next broker if there is one.
-            this.reportOutage(`The broker refused our subscription (${error.message}); retrying.`);
+            this.reportOutage('subscription-refused', error.message);
             client.stream?.destroy();
             return;
           }
@@ -298,10 +306,10 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
     this.dispatchEvent(new Event('state'));
   }
 
-  private reportOutage(message: string): void {
+  private reportOutage(reason: OutageDetail['reason'], detail?: string): void {
     if (this.outageReported || this.closed) return;
     this.outageReported = true;
-    this.dispatchEvent(new CustomEvent('unreachable', { detail: { message } }));
+    this.dispatchEvent(new CustomEvent('unreachable', { detail: { reason, broker: this.brokerUrl, detail } }));
   }
 
   /** Schedules the next attempt: the next broker in the list, after a capped, jittered backoff. */
@@ -315,7 +323,7 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
     const ceiling = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.min(this.failedAttempts - 1, 10));
     // Full jitter: visitors who lost the same broker do not all come back in the same instant.
     client.options.reconnectPeriod = Math.max(FIRST_RETRY_MS / 2, Math.round(Math.random() * ceiling));
-    if (this.failedAttempts >= this.options.brokerUrls.length) this.reportOutage(`Lost the signaling broker; retrying.`);
+    if (this.failedAttempts >= this.options.brokerUrls.length) this.reportOutage('connection-lost');
   }
 
   private publish(topic: string, signal: Signal): void {

@@ -2,7 +2,7 @@ import '../support/page-guard.js';
 import { expect, fixtureCleanup } from '@open-wc/testing';
 import { brokerUrl } from '../support/broker-url.js';
 import '../../src/video-chat.js';
-import type { VideoChat } from '../../src/video-chat.element.js';
+import type { VideoChat } from '../../src/element/video-chat.element.js';
 import { collectPageErrors, expectRemoteFramesDecoding, nextEvent, remoteTiles, uniqueRoom, waitFor } from '../support/helpers.js';
 
 const created: VideoChat[] = [];

@@ -2,7 +2,7 @@ import '../support/page-guard.js';
 import { expect, fixture, html } from '@open-wc/testing';
 import { brokerUrl } from '../support/broker-url.js';
 import '../../src/video-chat.js';
-import type { VideoChat } from '../../src/video-chat.element.js';
+import type { VideoChat } from '../../src/element/video-chat.element.js';
 import { collectPageErrors, nextEvent, uniqueRoom, waitFor } from '../support/helpers.js';
 
 describe('<video-chat> view and attributes', () => {

@@ -1,4 +1,5 @@
-import type { VideoChat } from '../../src/video-chat.element.js';
+import type { VideoChat } from '../../src/element/video-chat.element.js';
+import { LocalSources } from '../../src/media/local-sources.js';
 import type { VideoChatEventMap } from '../../src/events.js';
 
 /** A room name no other test uses. */
@@ -57,4 +58,11 @@ export function collectPageErrors(): { errors: string[]; stop(): void } {
       window.removeEventListener('unhandledrejection', onRejection);
     },
   };
+}
+
+/** Local sources holding the tracks of `stream` (none without it), as a visitor's call would. */
+export async function sourcesOf(stream?: MediaStream): Promise<LocalSources> {
+  const sources = new LocalSources();
+  if (stream) await sources.useStream(stream);
+  return sources;
 }

@@ -1,7 +1,8 @@
 /**
  * Attribute values as a site owner writes them, checked and turned into what the engine needs.
- * Every parser returns a usable value plus, when the input was bad, a message for an `error` event.
+ * Every parser returns a usable value plus, when the input was bad, the problem to report.
  */
+import type { CallProblem } from '../problems.js';
 
 /**
  * EMQX's public broker: free, no sign-up, MQTT over secure WebSocket on port 8084, and run by the
@@ -12,12 +13,14 @@ export const DEFAULT_BROKER = 'wss://broker.emqx.io:8084/mqtt';
 /** One public STUN server: enough for most home networks; TURN must be configured by the site. */
 export const DEFAULT_ICE_SERVERS: RTCIceServer[] = [{ urls: 'stun:stun.l.google.com:19302' }];
 
-export const DEFAULT_NAME = 'Guest';
-
 export interface Parsed<T> {
   value: T;
   /** Set when the input was rejected and `value` is a fallback. */
-  error?: string;
+  problem?: CallProblem;
+}
+
+function badAttribute(reason: CallProblem['reason'], value?: string): CallProblem {
+  return { code: 'bad-attribute', reason, params: value === undefined ? {} : { value: value.slice(0, 100) } };
 }
 
 /** An ICE server URL the browser will accept: a scheme and something after it, no spaces. */
@@ -47,15 +50,9 @@ export function parseIceServers(attribute: string | null | undefined): Parsed<RT
   try {
     parsed = JSON.parse(attribute);
   } catch {
-    return { value: DEFAULT_ICE_SERVERS, error: 'The ice-servers attribute is not valid JSON; using the default STUN server.' };
+    return { value: DEFAULT_ICE_SERVERS, problem: badAttribute('ice-servers-json') };
   }
-  if (!Array.isArray(parsed) || !parsed.every(isIceServer)) {
-    return {
-      value: DEFAULT_ICE_SERVERS,
-      error:
-        'The ice-servers attribute must be a JSON array of {"urls": "stun:…" | "turn:…", "username", "credential"} objects (TURN servers need both username and credential); using the default STUN server.',
-    };
-  }
+  if (!Array.isArray(parsed) || !parsed.every(isIceServer)) return { value: DEFAULT_ICE_SERVERS, problem: badAttribute('ice-servers-shape') };
   return { value: parsed.map(({ urls, username, credential }) => ({ urls, username, credential })) };
 }
 
@@ -69,19 +66,16 @@ export function parseBrokerUrls(attribute: string | null | undefined, pageProtoc
   if (attribute === null || attribute === undefined || attribute.trim() === '') return { value: [DEFAULT_BROKER] };
   const urls = attribute.trim().split(/\s+/);
   for (const candidate of urls) {
-    const shown = `"${candidate.slice(0, 100)}"`;
     let url: URL;
     try {
       url = new URL(candidate);
     } catch {
       url = new URL('about:blank');
     }
-    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-      return { value: undefined, error: `The broker attribute must be ws:// or wss:// URLs separated by spaces, got ${shown}.` };
-    }
-    if (candidate.includes('#')) return { value: undefined, error: `A broker URL cannot have a #fragment, got ${shown}.` };
+    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return { value: undefined, problem: badAttribute('broker-not-websocket', candidate) };
+    if (candidate.includes('#')) return { value: undefined, problem: badAttribute('broker-fragment', candidate) };
     if (url.protocol === 'ws:' && pageProtocol === 'https:' && !isLoopbackHost(url.hostname)) {
-      return { value: undefined, error: `This page is served over https, where browsers block unencrypted ws:// connections: use wss:// for ${shown}.` };
+      return { value: undefined, problem: badAttribute('broker-insecure', candidate) };
     }
   }
   return { value: urls };

@@ -1,53 +1,54 @@
 /**
  * One visit to one room: opens the room channel, connects to the broker, announces this peer and
- * drives the mesh. Plain TypeScript with no UI, so it can be used and tested without the element.
+ * drives the mesh, keeping a `RemoteParticipant` per connected peer. Single use: `VideoCall` makes
+ * a new one for every join.
  */
-import type { DisconnectReason, PeerInfo } from './events.js';
-import { PeerMesh, type PeerConnectedDetail } from './peer/mesh.js';
-import { discardPrepared, prepareOffer, type PreparedOffer } from './peer/prepared-offer.js';
-import { openRoomChannel } from './signaling/channel.js';
-import { randomPeerId, type Signal } from './signaling/messages.js';
-import { RoomSignal, type SignalingState } from './signaling/room-signal.js';
-import { TypedEventTarget } from './typed-event-target.js';
+import type { DisconnectReason } from '../events.js';
+import type { LocalSources } from '../media/local-sources.js';
+import { PeerMesh } from '../peer/mesh.js';
+import { prepareOffer, type PreparedOffer } from '../peer/prepared-offer.js';
+import { closePeerConnection } from '../peer/connection-factory.js';
+import type { CallProblem } from '../problems.js';
+import { openRoomChannel } from '../signaling/channel.js';
+import { randomPeerId, type Signal } from '../signaling/messages.js';
+import { RoomSignal, type SignalingState } from '../signaling/room-signal.js';
+import { TypedEventTarget } from '../typed-event-target.js';
+import { RemoteParticipant } from './participant.js';
 
-export interface CallSessionOptions {
+export interface RoomVisitOptions {
   room: string;
   /** MQTT-over-WebSocket brokers, in order of preference. */
   brokerUrls: string[];
+  /** Display name sent to the others; may be empty. */
   name: string;
   /** Room secret; with none, the room name is the secret. */
   password: string;
   iceServers: RTCIceServer[];
-  /** Camera/microphone, possibly still being captured: the broker connection does not wait for it. */
-  localMedia: Promise<MediaStream>;
+  /** Our camera and microphone slots. */
+  sources: LocalSources;
+  /** Settles once the camera and microphone were asked for: the mesh starts then. */
+  mediaReady: Promise<unknown>;
   /** How long a pair may take to connect before an ICE restart. */
   connectTimeoutMs?: number;
 }
 
-export interface CallSessionEventMap {
-  'peer-connected': CustomEvent<PeerConnectedDetail>;
-  'peer-disconnected': CustomEvent<PeerInfo & { reason: DisconnectReason }>;
-  'peer-failed': CustomEvent<PeerInfo & { message: string }>;
-  'media-changed': Event;
-  /** The broker could not be reached; the session keeps retrying. */
-  unreachable: CustomEvent<{ message: string }>;
-  /** This visitor is alone and the room is in use with a different password. */
-  'wrong-password': Event;
-  /** The signaling state changed; see `signalingState`. */
+export interface RoomVisitEventMap {
+  'participant-joined': CustomEvent<RemoteParticipant>;
+  'participant-left': CustomEvent<{ participant: RemoteParticipant; reason: DisconnectReason }>;
   'signaling-state': Event;
-  /** The browser lacks what a call needs (e.g. WebCrypto outside a secure context). */
-  unsupported: CustomEvent<{ message: string }>;
+  problem: CustomEvent<CallProblem>;
 }
 
 /** Answers to a foreign-password knock: enough for the other side to learn, never a ping-pong. */
 const MAX_KNOCK_REPLIES = 3;
 const KNOCK_REPLY_INTERVAL_MS = 5000;
 
-export class CallSession extends TypedEventTarget<CallSessionEventMap> {
+export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
   /** This visit's random peer id. */
   readonly peerId = randomPeerId();
   private signal?: RoomSignal;
   private mesh?: PeerMesh;
+  private readonly participantsById = new Map<string, RemoteParticipant>();
   private readonly abort = new AbortController();
   private knockReplies = 0;
   private lastKnockReplyAt = -Infinity;
@@ -58,7 +59,7 @@ export class CallSession extends TypedEventTarget<CallSessionEventMap> {
   };
   private readonly onOnline = () => this.mesh?.restartAll();
 
-  constructor(readonly options: CallSessionOptions) {
+  constructor(readonly options: RoomVisitOptions) {
     super();
   }
 
@@ -67,17 +68,12 @@ export class CallSession extends TypedEventTarget<CallSessionEventMap> {
     return this.signal?.state ?? 'offline';
   }
 
-  /** Peers whose media connection is live. */
-  get peers(): PeerInfo[] {
-    return this.mesh?.peers ?? [];
+  /** The visitors whose media connection is live, in the order they connected. */
+  get participants(): RemoteParticipant[] {
+    return [...this.participantsById.values()];
   }
 
-  /** Live remote streams by peer id. */
-  get remoteStreams(): Map<string, MediaStream> {
-    return this.mesh?.remoteStreams ?? new Map();
-  }
-
-  /** The mesh of peer links, once joined. */
+  /** The mesh of peer links, once joined (for statistics and tests). */
   get peerMesh(): PeerMesh | undefined {
     return this.mesh;
   }
@@ -89,10 +85,9 @@ export class CallSession extends TypedEventTarget<CallSessionEventMap> {
 
   /** Joins the room. Resolves `true` once announced, `false` if `leave()` came first. Never rejects. */
   async join(): Promise<boolean> {
-    const { room, password, brokerUrls, localMedia } = this.options;
+    const { room, password, brokerUrls, sources, mediaReady } = this.options;
     if (typeof crypto === 'undefined' || !crypto.subtle || typeof RTCPeerConnection === 'undefined') {
-      const message = 'This page cannot make calls: it needs WebRTC and WebCrypto, which browsers only offer on https:// pages (or localhost).';
-      this.dispatchEvent(new CustomEvent('unsupported', { detail: { message } }));
+      this.report({ code: 'unsupported', reason: 'no-webrtc', params: {} });
       return false;
     }
     const signal = new RoomSignal({ brokerUrls, channel: openRoomChannel(room, password), peerId: this.peerId });
@@ -101,7 +96,9 @@ export class CallSession extends TypedEventTarget<CallSessionEventMap> {
     // After a broker outage: announce again, so that whoever arrived meanwhile finds us.
     // Peers we are already linked with ignore the repeated hello.
     signal.addEventListener('reconnected', () => this.mesh?.announce());
-    signal.addEventListener('unreachable', (event) => this.redispatch(event));
+    signal.addEventListener('unreachable', ({ detail }) => {
+      this.report({ code: 'broker-unreachable', reason: detail.reason, params: { broker: detail.broker, detail: detail.detail } });
+    });
     signal.addEventListener('foreign-key', () => this.onForeignKnock());
     // Signals that arrive while the camera is still starting wait for the mesh.
     const early: Signal[] = [];
@@ -109,13 +106,13 @@ export class CallSession extends TypedEventTarget<CallSessionEventMap> {
     // Leaving must not wait for a camera prompt the visitor has not answered yet.
     const aborted = new Promise<undefined>((resolve) => this.abort.signal.addEventListener('abort', () => resolve(undefined), { once: true }));
     // The first offer is prepared while the camera and the broker connection are still starting
-    // (its media is added once the camera is ready), and the mesh starts as soon as the camera is
-    // ready: a visitor arrives with an offer in hand.
-    const earlySpare = prepareOffer({ iceServers: this.options.iceServers });
+    // (its senders get their tracks once the camera is ready), and the mesh starts as soon as the
+    // camera is ready: a visitor arrives with an offer in hand.
+    const earlySpare = prepareOffer({ iceServers: this.options.iceServers }, sources);
     earlySpare.catch(() => undefined);
     // Once the mesh has it, closing the mesh discards it.
-    this.abort.signal.addEventListener('abort', () => this.mesh || void earlySpare.then(discardPrepared, () => undefined), { once: true });
-    const meshReady = localMedia.then((localStream) => (this.abort.signal.aborted ? undefined : this.startMesh(localStream, signal, earlySpare)));
+    this.abort.signal.addEventListener('abort', () => this.mesh || void earlySpare.then((spare) => closePeerConnection(spare, sources), () => undefined), { once: true });
+    const meshReady = mediaReady.then(() => (this.abort.signal.aborted ? undefined : this.startMesh(signal, earlySpare)));
     const ready = await Promise.race([Promise.all([meshReady, signal.connect(this.abort.signal)]), aborted]);
     if (!ready || !ready[0] || !ready[1] || this.abort.signal.aborted) return false;
     const [mesh] = ready;
@@ -124,16 +121,6 @@ export class CallSession extends TypedEventTarget<CallSessionEventMap> {
     globalThis.addEventListener?.('online', this.onOnline);
     mesh.announce();
     return true;
-  }
-
-  private startMesh(localStream: MediaStream, signal: RoomSignal, earlySpare: Promise<PreparedOffer>): PeerMesh {
-    const { name, iceServers, connectTimeoutMs } = this.options;
-    const mesh = new PeerMesh({ peerId: this.peerId, name, rtcConfiguration: { iceServers }, localStream, signal, connectTimeoutMs, earlySpare });
-    for (const type of ['peer-connected', 'peer-disconnected', 'peer-failed', 'media-changed']) {
-      mesh.addEventListener(type, (event) => this.redispatch(event));
-    }
-    this.mesh = mesh;
-    return mesh;
   }
 
   /** Says goodbye, closes every peer connection and the broker connection. Idempotent. */
@@ -146,6 +133,35 @@ export class CallSession extends TypedEventTarget<CallSessionEventMap> {
     await this.signal?.close();
   }
 
+  private startMesh(signal: RoomSignal, earlySpare: Promise<PreparedOffer>): PeerMesh {
+    const { name, iceServers, connectTimeoutMs, sources } = this.options;
+    const mesh = new PeerMesh({ peerId: this.peerId, name, rtcConfiguration: { iceServers }, sources, signal, connectTimeoutMs, earlySpare });
+    mesh.addEventListener('peer-connected', ({ detail }) => {
+      const participant = new RemoteParticipant(detail.peerId, detail.name);
+      participant.syncTracks(detail.link.remoteTracks);
+      this.participantsById.set(detail.peerId, participant);
+      this.dispatchEvent(new CustomEvent('participant-joined', { detail: participant }));
+    });
+    mesh.addEventListener('peer-media', ({ detail }) => {
+      const participant = this.participantsById.get(detail.peerId);
+      const link = mesh.link(detail.peerId);
+      if (!participant || !link) return;
+      participant.syncTracks(link.remoteTracks);
+      if (detail.recovered) participant.renewMedia();
+    });
+    mesh.addEventListener('peer-disconnected', ({ detail }) => {
+      const participant = this.participantsById.get(detail.peerId);
+      if (!participant) return;
+      this.participantsById.delete(detail.peerId);
+      this.dispatchEvent(new CustomEvent('participant-left', { detail: { participant, reason: detail.reason } }));
+    });
+    mesh.addEventListener('peer-failed', ({ detail }) => {
+      this.report({ code: 'negotiation-failed', reason: detail.reason, params: { peer: detail.name || detail.peerId, detail: detail.detail } });
+    });
+    this.mesh = mesh;
+    return mesh;
+  }
+
   /**
    * Someone sealed a message with another password. If we are alone, that is most likely us with
    * the wrong password: say so once. Either way, announce again (a few times at most) so that
@@ -156,7 +172,7 @@ export class CallSession extends TypedEventTarget<CallSessionEventMap> {
     if (!mesh) return;
     if (mesh.linkCount === 0 && !this.wrongPasswordReported) {
       this.wrongPasswordReported = true;
-      this.dispatchEvent(new Event('wrong-password'));
+      this.report({ code: 'wrong-password', reason: 'foreign-password', params: {} });
     }
     const now = performance.now();
     if (this.knockReplies < MAX_KNOCK_REPLIES && now - this.lastKnockReplyAt >= KNOCK_REPLY_INTERVAL_MS) {
@@ -166,8 +182,7 @@ export class CallSession extends TypedEventTarget<CallSessionEventMap> {
     }
   }
 
-  private redispatch(event: Event): void {
-    const copy = event instanceof CustomEvent ? new CustomEvent(event.type, { detail: event.detail }) : new Event(event.type);
-    this.dispatchEvent(copy);
+  private report(problem: CallProblem): void {
+    this.dispatchEvent(new CustomEvent('problem', { detail: problem }));
   }
 }

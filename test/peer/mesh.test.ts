@@ -3,7 +3,8 @@ import { expect } from '@open-wc/testing';
 import { PeerMesh, type SignalPort } from '../../src/peer/mesh.js';
 import { prepareOffer } from '../../src/peer/prepared-offer.js';
 import type { DirectedSignal, Signal } from '../../src/signaling/messages.js';
-import { waitFor } from '../support/helpers.js';
+import { LocalSources } from '../../src/media/local-sources.js';
+import { sourcesOf, waitFor } from '../support/helpers.js';
 
 function recordingPort() {
   const sent: Signal[] = [];
@@ -12,7 +13,7 @@ function recordingPort() {
 }
 
 function mesh(peerId: string, port: SignalPort) {
-  return new PeerMesh({ peerId, name: 'Me', rtcConfiguration: { iceServers: [] }, localStream: new MediaStream(), signal: port });
+  return new PeerMesh({ peerId, name: 'Me', rtcConfiguration: { iceServers: [] }, sources: new LocalSources(), signal: port });
 }
 
 describe('PeerMesh: who offers', () => {
@@ -75,22 +76,22 @@ describe('PeerMesh: who offers', () => {
   it('reports a connection the browser refuses to create as a failed peer, and throws nothing', async () => {
     const { port } = recordingPort();
     // A TURN server without credentials: the RTCPeerConnection constructor throws for it.
-    const m = new PeerMesh({ peerId: 'aaaaaaaaaaaa', name: 'Me', rtcConfiguration: { iceServers: [{ urls: 'turn:t.example.org' }] }, localStream: new MediaStream(), signal: port });
+    const m = new PeerMesh({ peerId: 'aaaaaaaaaaaa', name: 'Me', rtcConfiguration: { iceServers: [{ urls: 'turn:t.example.org' }] }, sources: new LocalSources(), signal: port });
     const failures: string[] = [];
-    m.addEventListener('peer-failed', ({ detail }) => failures.push(`${detail.peerId} ${detail.name}: ${detail.message}`));
+    m.addEventListener('peer-failed', ({ detail }) => failures.push(`${detail.peerId} ${detail.name}: ${detail.reason} ${detail.detail}`));
     const pc = new RTCPeerConnection();
     pc.addTransceiver('video');
     await pc.setLocalDescription();
     expect(() => m.handle({ kind: 'offer', from: 'zzzzzzzzzzzz', to: 'aaaaaaaaaaaa', name: 'Zed', sdp: pc.localDescription!.sdp })).not.to.throw();
     expect(failures).to.have.length(1);
-    expect(failures[0]).to.match(/^zzzzzzzzzzzz Zed: Could not connect to zzzzzzzzzzzz: .*RTCPeerConnection/);
+    expect(failures[0]).to.match(/^zzzzzzzzzzzz Zed: create-failed .*RTCPeerConnection/);
     pc.close();
     m.close();
   });
 
   it('announces itself again after a link gave up, a bounded number of times, reporting the failure once, and not after a goodbye', async () => {
     const { sent, port } = recordingPort();
-    const m = new PeerMesh({ peerId: 'aaaaaaaaaaaa', name: 'Me', rtcConfiguration: { iceServers: [] }, localStream: new MediaStream(), signal: port, reintroduceAfterMs: [30, 30] });
+    const m = new PeerMesh({ peerId: 'aaaaaaaaaaaa', name: 'Me', rtcConfiguration: { iceServers: [] }, sources: new LocalSources(), signal: port, reintroduceAfterMs: [30, 30] });
     const hellos = () => sent.filter((s) => s.kind === 'hello').length;
     const failures: string[] = [];
     m.addEventListener('peer-failed', ({ detail }) => failures.push(detail.peerId));
@@ -164,17 +165,17 @@ describe('PeerMesh: offers prepared ahead', () => {
       streams.push(await navigator.mediaDevices.getUserMedia({ video: true, audio: true }));
       return streams.at(-1)!;
     };
-    const early = new PeerMesh({ peerId: 'eeeeeeeeeeee', name: 'Early', rtcConfiguration: { iceServers: [] }, localStream: await stream(), signal: portFor('eeeeeeeeeeee') });
+    const early = new PeerMesh({ peerId: 'eeeeeeeeeeee', name: 'Early', rtcConfiguration: { iceServers: [] }, sources: await sourcesOf(await stream()), signal: portFor('eeeeeeeeeeee') });
     meshes.set('eeeeeeeeeeee', early);
     early.announce();
     await waitFor(() => (early as unknown as WithSpare).spare !== undefined, 'a prepared offer');
     const preparedPc = (early as unknown as WithSpare).spare!.pc;
-    const late = new PeerMesh({ peerId: 'llllllllllll', name: 'Late', rtcConfiguration: { iceServers: [] }, localStream: await stream(), signal: portFor('llllllllllll') });
+    const late = new PeerMesh({ peerId: 'llllllllllll', name: 'Late', rtcConfiguration: { iceServers: [] }, sources: await sourcesOf(await stream()), signal: portFor('llllllllllll') });
     meshes.set('llllllllllll', late);
     late.announce();
     await waitFor(() => early.peers.length === 1 && late.peers.length === 1, 'both connected', 10000);
     expect(early.link('llllllllllll')!.connection).to.equal(preparedPc);
-    expect(late.remoteStreams.get('eeeeeeeeeeee')!.getVideoTracks()).to.have.length(1);
+    await waitFor(() => late.link('eeeeeeeeeeee')!.remoteTracks.has('camera'), 'the camera track');
     for (const m of [early, late]) m.close();
     for (const track of streams.flatMap((s) => s.getTracks())) track.stop();
   });
@@ -182,21 +183,23 @@ describe('PeerMesh: offers prepared ahead', () => {
   it('sends the camera through an offer prepared before the camera was ready', async () => {
     const { meshes, portFor } = wiredMeshes();
     // Begun first, with no media: the camera is only asked for afterwards.
-    const earlySpare = prepareOffer({ iceServers: [] });
+    const earlySources = new LocalSources();
+    const earlySpare = prepareOffer({ iceServers: [] }, earlySources);
     const earlySdp = (await earlySpare).pc.localDescription!.sdp;
     const cameras = await Promise.all([0, 1].map(() => navigator.mediaDevices.getUserMedia({ video: true, audio: true })));
-    const early = new PeerMesh({ peerId: 'eeeeeeeeeeee', name: 'Early', rtcConfiguration: { iceServers: [] }, localStream: cameras[0], signal: portFor('eeeeeeeeeeee'), earlySpare });
+    await earlySources.useStream(cameras[0]);
+    const early = new PeerMesh({ peerId: 'eeeeeeeeeeee', name: 'Early', rtcConfiguration: { iceServers: [] }, sources: earlySources, signal: portFor('eeeeeeeeeeee'), earlySpare });
     meshes.set('eeeeeeeeeeee', early);
     early.announce();
     await waitFor(() => (early as unknown as WithSpare).spare !== undefined, 'the early offer, with our media');
-    const late = new PeerMesh({ peerId: 'llllllllllll', name: 'Late', rtcConfiguration: { iceServers: [] }, localStream: cameras[1], signal: portFor('llllllllllll') });
+    const late = new PeerMesh({ peerId: 'llllllllllll', name: 'Late', rtcConfiguration: { iceServers: [] }, sources: await sourcesOf(cameras[1]), signal: portFor('llllllllllll') });
     meshes.set('llllllllllll', late);
     late.announce();
     await waitFor(() => early.peers.length === 1 && late.peers.length === 1, 'both connected', 10000);
     const pc = early.link('llllllllllll')!.connection;
     expect(ufragOf(pc.localDescription!.sdp), 'the early offer was the one used').to.equal(ufragOf(earlySdp));
     // Frames of our camera reach the other side: the empty senders got their tracks.
-    const video = Object.assign(document.createElement('video'), { muted: true, srcObject: late.remoteStreams.get('eeeeeeeeeeee')! });
+    const video = Object.assign(document.createElement('video'), { muted: true, srcObject: new MediaStream([late.link('eeeeeeeeeeee')!.remoteTracks.get('camera')!]) });
     await video.play();
     await waitFor(() => video.getVideoPlaybackQuality().totalVideoFrames >= 5, 'frames from the early offer');
     for (const m of [early, late]) m.close();
@@ -205,7 +208,7 @@ describe('PeerMesh: offers prepared ahead', () => {
 
   it('offers Opus and VP8 (with retransmission) only, which every WebRTC browser supports', async () => {
     const camera = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
-    for (const prepared of [await prepareOffer({ iceServers: [] }, camera), await prepareOffer({ iceServers: [] })]) {
+    for (const prepared of [await prepareOffer({ iceServers: [] }, await sourcesOf(camera)), await prepareOffer({ iceServers: [] }, new LocalSources())]) {
       const sdp = prepared.pc.localDescription!.sdp;
       const codecs = [...sdp.matchAll(/a=rtpmap:\d+ ([\w-]+)\//g)].map((m) => m[1].toLowerCase());
       expect([...new Set(codecs)].sort()).to.deep.equal(['opus', 'rtx', 'vp8']);
@@ -218,8 +221,8 @@ describe('PeerMesh: offers prepared ahead', () => {
 describe('PeerMesh: goodbyes through the broker', () => {
   it('keeps a live link when its peer is still heard after a replayed will or goodbye, and ends it when not', async () => {
     const { meshes, portFor } = wiredMeshes();
-    const ada = new PeerMesh({ peerId: 'aaaaaaaaaaaa', name: 'Ada', rtcConfiguration: { iceServers: [] }, localStream: new MediaStream(), signal: portFor('aaaaaaaaaaaa') });
-    const bob = new PeerMesh({ peerId: 'bbbbbbbbbbbb', name: 'Bob', rtcConfiguration: { iceServers: [] }, localStream: new MediaStream(), signal: portFor('bbbbbbbbbbbb') });
+    const ada = new PeerMesh({ peerId: 'aaaaaaaaaaaa', name: 'Ada', rtcConfiguration: { iceServers: [] }, sources: new LocalSources(), signal: portFor('aaaaaaaaaaaa') });
+    const bob = new PeerMesh({ peerId: 'bbbbbbbbbbbb', name: 'Bob', rtcConfiguration: { iceServers: [] }, sources: new LocalSources(), signal: portFor('bbbbbbbbbbbb') });
     meshes.set('aaaaaaaaaaaa', ada).set('bbbbbbbbbbbb', bob);
     ada.announce();
     bob.announce();

@@ -2,10 +2,11 @@ import '../support/page-guard.js';
 import { expect } from '@open-wc/testing';
 import { PeerLink } from '../../src/peer/peer-link.js';
 import type { DirectedSignal } from '../../src/signaling/messages.js';
-import { waitFor } from '../support/helpers.js';
+import type { LocalSources } from '../../src/media/local-sources.js';
+import { sourcesOf, waitFor } from '../support/helpers.js';
 
 /** A pair of real PeerLinks whose signals travel through a delayed in-page pipe instead of a broker. */
-function linkedPair(stream: MediaStream, connectTimeoutMs = 2000) {
+function linkedPair(sources: LocalSources, roles: ['offer' | 'answer', 'offer' | 'answer'] = ['offer', 'answer'], connectTimeoutMs = 2000) {
   const ids = { a: 'aaaaaaaaaaaa', b: 'bbbbbbbbbbbb' };
   const links: Record<'a' | 'b', PeerLink> = {} as Record<'a' | 'b', PeerLink>;
   const deliver = (to: 'a' | 'b') => (signal: DirectedSignal) => {
@@ -13,25 +14,27 @@ function linkedPair(stream: MediaStream, connectTimeoutMs = 2000) {
       setTimeout(() => void links[to].handle(signal), 5);
     }
   };
-  const common = { rtcConfiguration: { iceServers: [] }, localStream: stream, localName: 'x', connectTimeoutMs };
-  links.a = new PeerLink({ ...common, localPeerId: ids.a, remotePeerId: ids.b, polite: false, send: deliver('b') });
-  links.b = new PeerLink({ ...common, localPeerId: ids.b, remotePeerId: ids.a, polite: true, send: deliver('a') });
+  const common = { rtcConfiguration: { iceServers: [] }, sources, localName: 'x', connectTimeoutMs };
+  links.a = new PeerLink({ ...common, role: roles[0], localPeerId: ids.a, remotePeerId: ids.b, polite: false, send: deliver('b') });
+  links.b = new PeerLink({ ...common, role: roles[1], localPeerId: ids.b, remotePeerId: ids.a, polite: true, send: deliver('a') });
   return links;
 }
 
 describe('PeerLink perfect negotiation', () => {
   let stream: MediaStream;
+  let sources: LocalSources;
   before(async () => {
     stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 320, height: 180 } });
+    sources = await sourcesOf(stream);
   });
   after(() => stream.getTracks().forEach((t) => t.stop()));
 
   it('connects with one side offering', async () => {
-    const { a, b } = linkedPair(stream);
+    const { a, b } = linkedPair(sources);
     a.start();
     await waitFor(() => a.state === 'connected' && b.state === 'connected', 'both connected');
-    await waitFor(() => b.remoteStream.getVideoTracks().length === 1 && b.remoteStream.getAudioTracks().length === 1, 'remote tracks on b');
-    await waitFor(() => a.remoteStream.getVideoTracks().length === 1, 'a receives b\'s answer-attached media');
+    await waitFor(() => b.remoteTracks.has('camera') && b.remoteTracks.has('microphone'), 'remote tracks on b');
+    await waitFor(() => a.remoteTracks.has('camera'), 'a receives b\'s answer-attached media');
     a.close();
     b.close();
   });
@@ -39,9 +42,9 @@ describe('PeerLink perfect negotiation', () => {
   it('sends the answer alone when ICE connects through its checks', async () => {
     const sentByB: string[] = [];
     const links = {} as Record<'a' | 'b', PeerLink>;
-    const common = { rtcConfiguration: { iceServers: [] }, localStream: stream, localName: 'x' };
-    links.a = new PeerLink({ ...common, localPeerId: 'aaaaaaaaaaaa', remotePeerId: 'bbbbbbbbbbbb', polite: false, send: (s) => setTimeout(() => void links.b.handle(s as never), 5) });
-    links.b = new PeerLink({ ...common, localPeerId: 'bbbbbbbbbbbb', remotePeerId: 'aaaaaaaaaaaa', polite: true, send: (s) => {
+    const common = { rtcConfiguration: { iceServers: [] }, sources, localName: 'x' };
+    links.a = new PeerLink({ ...common, role: 'offer', localPeerId: 'aaaaaaaaaaaa', remotePeerId: 'bbbbbbbbbbbb', polite: false, send: (s) => setTimeout(() => void links.b.handle(s as never), 5) });
+    links.b = new PeerLink({ ...common, role: 'answer', localPeerId: 'bbbbbbbbbbbb', remotePeerId: 'aaaaaaaaaaaa', polite: true, send: (s) => {
       sentByB.push(s.kind);
       setTimeout(() => void links.a.handle(s as never), 5);
     } });
@@ -56,15 +59,15 @@ describe('PeerLink perfect negotiation', () => {
   it('trickles the answer\'s candidates when the offerer cannot be reached first', async () => {
     // The offer reaches b without candidates, so b cannot check towards a: a must learn b's.
     const links = {} as Record<'a' | 'b', PeerLink>;
-    const common = { rtcConfiguration: { iceServers: [] }, localStream: stream, localName: 'x' };
+    const common = { rtcConfiguration: { iceServers: [] }, sources, localName: 'x' };
     const toB = (s: DirectedSignal) => {
       if (s.kind === 'candidate') return;
       const stripped = s.kind === 'offer' ? { ...s, sdp: s.sdp.split('\r\n').filter((l) => !l.startsWith('a=candidate')).join('\r\n') } : s;
       setTimeout(() => void links.b.handle(stripped as never), 5);
     };
     const sentByB: DirectedSignal[] = [];
-    links.a = new PeerLink({ ...common, localPeerId: 'aaaaaaaaaaaa', remotePeerId: 'bbbbbbbbbbbb', polite: false, send: toB });
-    links.b = new PeerLink({ ...common, localPeerId: 'bbbbbbbbbbbb', remotePeerId: 'aaaaaaaaaaaa', polite: true, send: (s) => {
+    links.a = new PeerLink({ ...common, role: 'offer', localPeerId: 'aaaaaaaaaaaa', remotePeerId: 'bbbbbbbbbbbb', polite: false, send: toB });
+    links.b = new PeerLink({ ...common, role: 'answer', localPeerId: 'bbbbbbbbbbbb', remotePeerId: 'aaaaaaaaaaaa', polite: true, send: (s) => {
       sentByB.push(s);
       setTimeout(() => void links.a.handle(s as never), 5);
     } });
@@ -79,13 +82,13 @@ describe('PeerLink perfect negotiation', () => {
 
   it('ends connected when both sides offer at once (forced glare, 8 rounds)', async () => {
     for (let round = 0; round < 8; round++) {
-      const { a, b } = linkedPair(stream);
+      const { a, b } = linkedPair(sources, ['offer', 'offer']);
       const failures: string[] = [];
-      for (const link of [a, b]) link.addEventListener('failed', (e) => failures.push(e.detail.message));
+      for (const link of [a, b]) link.addEventListener('failed', (e) => failures.push(e.detail.reason));
       a.start();
       b.start();
       await waitFor(() => a.state === 'connected' && b.state === 'connected', `round ${round}: both connected`, 12000);
-      await waitFor(() => a.remoteStream.getVideoTracks().length > 0 && b.remoteStream.getVideoTracks().length > 0, `round ${round}: media both ways`);
+      await waitFor(() => a.remoteTracks.has('camera') && b.remoteTracks.has('camera'), `round ${round}: media both ways`);
       expect(failures).to.deep.equal([]);
       a.close();
       b.close();
@@ -93,7 +96,7 @@ describe('PeerLink perfect negotiation', () => {
   });
 
   it('caps the video it sends, setting the sender only when the cap changes', async () => {
-    const { a, b } = linkedPair(stream);
+    const { a, b } = linkedPair(sources);
     a.start();
     await waitFor(() => a.state === 'connected' && b.state === 'connected', 'both connected');
     const sender = a.connection.getSenders().find((s) => s.track?.kind === 'video')!;
@@ -121,7 +124,7 @@ describe('PeerLink perfect negotiation', () => {
   });
 
   it('keeps a cap set before the pair connected', async () => {
-    const { a, b } = linkedPair(stream);
+    const { a, b } = linkedPair(sources);
     a.start();
     a.setSendQuality({ scaleResolutionDownBy: 2, maxBitrate: 300_000 });
     await waitFor(() => a.state === 'connected' && b.state === 'connected', 'both connected');
@@ -135,10 +138,10 @@ describe('PeerLink perfect negotiation', () => {
   it('gives up after its restarts and reports failure once', async () => {
     const stranded = new PeerLink({
       localPeerId: 'aaaaaaaaaaaa', remotePeerId: 'cccccccccccc', localName: 'x', polite: false,
-      rtcConfiguration: { iceServers: [] }, localStream: stream, send: () => undefined, connectTimeoutMs: 200, restartTimeoutMs: 200, maxRestarts: 1,
+      rtcConfiguration: { iceServers: [] }, sources, role: 'offer', send: () => undefined, connectTimeoutMs: 200, restartTimeoutMs: 200, maxRestarts: 1,
     });
     const failures: string[] = [];
-    stranded.addEventListener('failed', (e) => failures.push(e.detail.message));
+    stranded.addEventListener('failed', (e) => failures.push(e.detail.reason));
     stranded.start();
     await waitFor(() => failures.length > 0, 'failure', 3000);
     await new Promise((resolve) => setTimeout(resolve, 300));

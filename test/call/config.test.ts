@@ -1,6 +1,7 @@
 import '../support/page-guard.js';
 import { expect } from '@open-wc/testing';
-import { DEFAULT_BROKER, DEFAULT_ICE_SERVERS, parseBrokerUrls, parseIceServers } from '../../src/config.js';
+import { english } from '../../src/element/strings.js';
+import { DEFAULT_BROKER, DEFAULT_ICE_SERVERS, parseBrokerUrls, parseIceServers } from '../../src/call/config.js';
 
 describe('attribute parsing', () => {
   it('uses the default STUN server when ice-servers is absent', () => {
@@ -17,11 +18,12 @@ describe('attribute parsing', () => {
     expect(parseIceServers('[]')).to.deep.equal({ value: [] });
   });
 
-  it('rejects invalid JSON and wrong shapes with a message naming the attribute', () => {
-    for (const bad of ['{', '{"urls":"stun:x"}', '[{"url":"stun:x"}]', '[{"urls":"http://x"}]', '[{"urls":"turn:x","credential":5}]', '[1]']) {
+  it('rejects invalid JSON and wrong shapes as bad-attribute, with a message naming the attribute', () => {
+    for (const [bad, reason] of [['{', 'ice-servers-json'], ['{"urls":"stun:x"}', 'ice-servers-shape'], ['[{"url":"stun:x"}]', 'ice-servers-shape'], ['[{"urls":"http://x"}]', 'ice-servers-shape'], ['[{"urls":"turn:x","credential":5}]', 'ice-servers-shape'], ['[1]', 'ice-servers-shape']]) {
       const parsed = parseIceServers(bad);
       expect(parsed.value, bad).to.equal(DEFAULT_ICE_SERVERS);
-      expect(parsed.error, bad).to.contain('ice-servers');
+      expect(parsed.problem, bad).to.deep.equal({ code: 'bad-attribute', reason, params: {} });
+      expect(english.problem(parsed.problem!), bad).to.contain('ice-servers');
     }
   });
 
@@ -29,22 +31,23 @@ describe('attribute parsing', () => {
     for (const bad of ['[{"urls":"turn:t.example.org"}]', '[{"urls":["stun:s.example.org","turns:t.example.org"],"username":"u"}]', '[{"urls":"turn:t.example.org","credential":"p"}]', '[{"urls":"stun:"}]', '[{"urls":"stun:a b"}]', '[{"urls":[]}]']) {
       const parsed = parseIceServers(bad);
       expect(parsed.value, bad).to.equal(DEFAULT_ICE_SERVERS);
-      expect(parsed.error, bad).to.contain('TURN servers need both username and credential');
+      expect(english.problem(parsed.problem!), bad).to.contain('TURN servers need both username and credential');
     }
     // What the parser passes, a browser accepts: creating a connection with it does not throw.
     const accepted = parseIceServers('[{"urls":"stun:s.example.org:3478"},{"urls":"turns:t.example.org:443?transport=tcp","username":"u","credential":"p"}]');
-    expect(accepted.error).to.equal(undefined);
+    expect(accepted.problem).to.equal(undefined);
     new RTCPeerConnection({ iceServers: accepted.value }).close();
   });
 
   it('refuses broker URLs the browser would refuse to open: a #fragment, or ws:// to another machine from an https page', () => {
     for (const [bad, reason] of [['wss://b.example.org/mqtt#x', 'fragment'], ['ws://127.0.0.1:9001 wss://b.example.org/#', 'fragment']]) {
       expect(parseBrokerUrls(bad).value, bad).to.equal(undefined);
-      expect(parseBrokerUrls(bad).error, bad).to.contain(reason);
+      expect(english.problem(parseBrokerUrls(bad).problem!), bad).to.contain(reason);
     }
     const mixed = parseBrokerUrls('wss://a.example.org/mqtt ws://b.example.org:8083/mqtt', 'https:');
     expect(mixed.value).to.equal(undefined);
-    expect(mixed.error).to.contain('use wss://').and.contain('ws://b.example.org:8083/mqtt');
+    expect(mixed.problem).to.deep.equal({ code: 'bad-attribute', reason: 'broker-insecure', params: { value: 'ws://b.example.org:8083/mqtt' } });
+    expect(english.problem(mixed.problem!)).to.contain('use wss://').and.contain('ws://b.example.org:8083/mqtt');
     for (const local of ['ws://127.0.0.1:9001', 'ws://localhost:9001', 'ws://[::1]:9001']) {
       expect(parseBrokerUrls(local, 'https:').value, local).to.deep.equal([local]);
     }
@@ -58,7 +61,8 @@ describe('attribute parsing', () => {
     for (const bad of ['http://x', 'mqtt://x:1883', 'not a url', 'ws://ok.example.org http://bad']) {
       const parsed = parseBrokerUrls(bad);
       expect(parsed.value).to.equal(undefined);
-      expect(parsed.error).to.contain('broker');
+      expect(parsed.problem?.reason).to.equal('broker-not-websocket');
+      expect(english.problem(parsed.problem!)).to.contain('broker');
     }
   });
 });

@@ -1,0 +1,79 @@
+/**
+ * A remote visitor of the call as the UI sees it: who it is and its tracks by source. Views
+ * subscribe to its events instead of rebuilding from streams.
+ */
+import { TypedEventTarget } from '../typed-event-target.js';
+
+/** Where a track comes from on the visitor's side. */
+export type TrackSource = 'camera' | 'microphone';
+
+export interface TrackEventDetail {
+  source: TrackSource;
+  track: MediaStreamTrack;
+}
+
+export interface RemoteParticipantEventMap {
+  /** A track arrived. */
+  'track-added': CustomEvent<TrackEventDetail>;
+  /** A track ended. */
+  'track-removed': CustomEvent<TrackEventDetail>;
+  /** A track stopped or resumed delivering media (`track.muted`). */
+  'track-muted': CustomEvent<TrackEventDetail & { muted: boolean }>;
+  /** The media path came back after an outage: players should attach afresh (see `generation`). */
+  'media-renewed': Event;
+}
+
+export class RemoteParticipant extends TypedEventTarget<RemoteParticipantEventMap> {
+  private readonly tracks = new Map<TrackSource, MediaStreamTrack>();
+  private renewals = 0;
+
+  constructor(
+    /** Random id the visitor picked for this visit. */
+    readonly peerId: string,
+    /** Display name the visitor chose (plain text; empty if it chose none). */
+    public name: string,
+  ) {
+    super();
+  }
+
+  /** The track from one source, if the visitor sends it. */
+  track(source: TrackSource): MediaStreamTrack | undefined {
+    return this.tracks.get(source);
+  }
+
+  /** The sources the visitor sends. */
+  get sources(): TrackSource[] {
+    return [...this.tracks.keys()];
+  }
+
+  /** Grows each time the media path recovers; a player keyed on it attaches afresh. */
+  get generation(): number {
+    return this.renewals;
+  }
+
+  /** Brings the tracks in line with what the connection now carries. */
+  syncTracks(current: ReadonlyMap<TrackSource, MediaStreamTrack>): void {
+    for (const [source, track] of this.tracks) {
+      if (current.get(source) === track) continue;
+      this.tracks.delete(source);
+      this.dispatchEvent(new CustomEvent('track-removed', { detail: { source, track } }));
+    }
+    for (const [source, track] of current) {
+      if (this.tracks.get(source) === track) continue;
+      this.tracks.set(source, track);
+      const onMute = () => {
+        if (this.tracks.get(source) !== track) return;
+        this.dispatchEvent(new CustomEvent('track-muted', { detail: { source, track, muted: track.muted } }));
+      };
+      track.addEventListener('mute', onMute);
+      track.addEventListener('unmute', onMute);
+      this.dispatchEvent(new CustomEvent('track-added', { detail: { source, track } }));
+    }
+  }
+
+  /** Marks the media as renewed (see `generation`). */
+  renewMedia(): void {
+    this.renewals++;
+    this.dispatchEvent(new Event('media-renewed'));
+  }
+}

@@ -1,0 +1,369 @@
+/**
+ * The call engine: one long-lived object per call UI (or per page, without one), holding the
+ * visitor's media, its configuration and the visit in progress, with every state named. It knows
+ * nothing of the DOM: `<video-chat>` is a view of it, and a page can drive it directly.
+ *
+ * Joining and leaving are operations run one at a time, in order. `leave()` cancels joins not yet
+ * finished (their late results are dropped, never applied); a new room or password mid-join starts
+ * the attempt over quietly (no `left`, the camera stays on), mid-call it leaves and joins again.
+ */
+import type { DisconnectReason, RoomDetail, SignalingStateDetail } from '../events.js';
+import { captureLocalMedia, releaseStream } from '../media/local-media.js';
+import { LocalSources } from '../media/local-sources.js';
+import { describeError, type CallProblem } from '../problems.js';
+import type { SignalingState } from '../signaling/room-signal.js';
+import { TypedEventTarget } from '../typed-event-target.js';
+import { parseBrokerUrls, parseIceServers } from './config.js';
+import type { RemoteParticipant } from './participant.js';
+import { RoomVisit } from './room-visit.js';
+
+/**
+ * `idle`: nothing captured, not in a room. `previewing`: the camera is on for a pre-join preview.
+ * `joining`, `joined`, `leaving`: a visit to the room. `left`: the visit ended (or the preview was
+ * turned off); `join()` starts afresh.
+ */
+export type CallState = 'idle' | 'previewing' | 'joining' | 'joined' | 'leaving' | 'left';
+
+export interface CallConfig {
+  /** The room name; required to join. */
+  room: string;
+  /** Room secret; empty means the room name is the only secret. */
+  password: string;
+  /** Broker URLs, as a list or separated by spaces; empty means the public default. */
+  broker: string | string[];
+  /** Display name sent to the others; may be empty (the UI then shows its word for a guest). */
+  name: string;
+  /** STUN/TURN servers, or their JSON (the `ice-servers` attribute); empty means the default. */
+  iceServers: string | RTCIceServer[];
+  /** Join by itself while active (see `setActive`), once per room, broker and password. */
+  autojoin: boolean;
+}
+
+export interface ParticipantLeftDetail {
+  participant: RemoteParticipant;
+  reason: DisconnectReason;
+}
+
+export interface VideoCallEventMap {
+  /** `state` changed. */
+  state: Event;
+  'signaling-state': CustomEvent<SignalingStateDetail>;
+  joined: CustomEvent<RoomDetail>;
+  left: CustomEvent<RoomDetail>;
+  /** A visitor's media connection is live. */
+  'participant-joined': CustomEvent<RemoteParticipant>;
+  /** A visitor that had joined is gone; once per `participant-joined`. */
+  'participant-left': CustomEvent<ParticipantLeftDetail>;
+  /** The local media changed: captured, released, muted, camera turned off or on. */
+  'local-media': Event;
+  error: CustomEvent<CallProblem>;
+}
+
+const DEFAULT_CONFIG: CallConfig = { room: '', password: '', broker: '', name: '', iceServers: '', autojoin: false };
+
+function brokerList(broker: CallConfig['broker']): string {
+  return Array.isArray(broker) ? broker.join(' ') : broker;
+}
+
+function iceServersKey(servers: CallConfig['iceServers']): string {
+  return typeof servers === 'string' ? servers : JSON.stringify(servers);
+}
+
+export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
+  /** The visitor's camera and microphone slots. */
+  readonly sources = new LocalSources();
+  private config: CallConfig = DEFAULT_CONFIG;
+  private currentState: CallState = 'idle';
+  private brokerState: SignalingState = 'offline';
+  private visit?: RoomVisit;
+  /** The visit that announced `joined`, which `left` then closes. */
+  private joinedVisit?: RoomVisit;
+  private operations: Promise<void> = Promise.resolve();
+  private pendingOperations = 0;
+  /** Counts `leave()` calls: a join sees whether one came after it was asked for. */
+  private leaves = 0;
+  private restartWanted = false;
+  private capture?: Promise<void>;
+  private captured = false;
+  private active = false;
+  /** Ended by `setActive(false)`: becoming active again starts afresh. */
+  private deactivated = false;
+  /** Room, broker and password autojoin last tried: a failed attempt is not retried until one changes. */
+  private autojoinTried?: string;
+
+  constructor(config: Partial<CallConfig> = {}) {
+    super();
+    this.sources.addEventListener('change', () => this.dispatchEvent(new Event('local-media')));
+    this.configure(config);
+  }
+
+  get state(): CallState {
+    return this.currentState;
+  }
+
+  /** The connection to the broker. Media between visitors does not depend on it. */
+  get signalingState(): SignalingState {
+    return this.brokerState;
+  }
+
+  /** The current configuration. */
+  get settings(): Readonly<CallConfig> {
+    return this.config;
+  }
+
+  /** This visit's peer id, while in a room. */
+  get peerId(): string | undefined {
+    return this.visit?.peerId;
+  }
+
+  /** The visitors whose media connection is live. */
+  get participants(): RemoteParticipant[] {
+    return this.visit?.participants ?? [];
+  }
+
+  /** The camera and microphone as one stream (for a self-view), once asked for; possibly without tracks. */
+  get localStream(): MediaStream | undefined {
+    return this.captured ? this.sources.stream : undefined;
+  }
+
+  /** The visit in progress, for statistics and tests. */
+  get currentVisit(): RoomVisit | undefined {
+    return this.visit;
+  }
+
+  /**
+   * Changes the configuration at any time. A new room, password or broker while joining starts
+   * the attempt over; while joined, it leaves and joins again. A bad `iceServers` is reported
+   * (`bad-attribute`) and the default used.
+   */
+  configure(changes: Partial<CallConfig>): void {
+    const before = this.config;
+    const next = { ...before, ...changes };
+    this.config = next;
+    if (iceServersKey(next.iceServers) !== iceServersKey(before.iceServers)) {
+      const { problem } = this.iceServers();
+      if (problem) this.report(problem);
+    }
+    const moved = next.room !== before.room || next.password !== before.password || brokerList(next.broker) !== brokerList(before.broker);
+    if (moved && this.currentState === 'joining' && this.visit) {
+      this.restartWanted = true;
+      void this.visit.leave();
+    } else if (moved && this.currentState === 'joined') {
+      const ticket = ++this.leaves;
+      void this.enqueue(() => this.runLeave());
+      void this.enqueue(() => this.runJoin(ticket));
+    }
+    this.evaluate();
+  }
+
+  /**
+   * Whether the call's UI is on a page. While active, `autojoin` joins and, without it, the camera
+   * preview starts; becoming inactive leaves; becoming active again starts afresh.
+   */
+  setActive(active: boolean): void {
+    if (active === this.active) return;
+    this.active = active;
+    if (!active) {
+      this.deactivated = true;
+      void this.leave();
+      return;
+    }
+    if (!this.deactivated) {
+      this.evaluate();
+      return;
+    }
+    this.deactivated = false;
+    this.autojoinTried = undefined;
+    void this.operations.then(() => {
+      if (!this.active || this.deactivated) return;
+      if (this.currentState === 'left') this.setState('idle');
+      this.evaluate();
+    });
+  }
+
+  /** Turns the camera and microphone on for a preview before joining. Never rejects. */
+  async preview(): Promise<void> {
+    if (this.currentState !== 'idle') return;
+    this.setState('previewing');
+    await this.ensureMedia();
+  }
+
+  /**
+   * Joins the room. Idempotent; resolves once joined, when joining is impossible (an `error` says
+   * why), or when `leave()` ends the attempt. While no broker is reachable it keeps trying. Never
+   * rejects.
+   */
+  join(): Promise<void> {
+    if (this.currentState === 'joining' || this.currentState === 'joined') return this.operations;
+    const ticket = this.leaves;
+    return this.enqueue(() => this.runJoin(ticket));
+  }
+
+  /**
+   * Leaves the room (or turns the preview off): tells the others, releases camera, microphone and
+   * connections; the state becomes `left`. Ends a join in progress at once. Idempotent; never rejects.
+   */
+  leave(): Promise<void> {
+    this.leaves++;
+    this.restartWanted = false;
+    // A join waiting for the broker or the camera gives up now, not once they answer.
+    void this.visit?.leave();
+    return this.enqueue(() => this.runLeave());
+  }
+
+  /** Mutes or unmutes the microphone (kept across devices and joins). */
+  setMicrophoneEnabled(on: boolean): void {
+    this.sources.microphone.setEnabled(on);
+  }
+
+  /** Turns the camera off or on (kept across devices and joins). */
+  setCameraEnabled(on: boolean): void {
+    this.sources.camera.setEnabled(on);
+  }
+
+  private enqueue(operation: () => Promise<void>): Promise<void> {
+    this.pendingOperations++;
+    const run = this.operations.then(operation).catch((error: unknown) => {
+      // Nothing may escape into the page: an unforeseen failure becomes an `error` event.
+      this.report({ code: 'unsupported', reason: 'unexpected', params: { detail: describeError(error) } });
+    }).finally(() => {
+      this.pendingOperations--;
+    });
+    this.operations = run;
+    return run;
+  }
+
+  private async runJoin(ticket: number): Promise<void> {
+    if (this.leaves !== ticket || this.currentState === 'joining' || this.currentState === 'joined') return;
+    for (;;) {
+      const { room, password, name } = this.config;
+      const brokers = parseBrokerUrls(brokerList(this.config.broker));
+      const problem = !room.trim() ? ({ code: 'bad-attribute', reason: 'room-missing', params: {} } as const) : brokers.problem;
+      if (problem || !brokers.value) {
+        if (problem) this.report(problem);
+        return;
+      }
+      this.setState('joining');
+      const visit = new RoomVisit({
+        room: room.trim(),
+        brokerUrls: brokers.value,
+        name,
+        password,
+        iceServers: this.iceServers().value,
+        sources: this.sources,
+        mediaReady: this.ensureMedia(),
+      });
+      this.visit = visit;
+      this.listenTo(visit);
+      let joined = false;
+      try {
+        joined = await visit.join();
+      } catch (error) {
+        if (this.visit === visit) this.report({ code: 'unsupported', reason: 'unexpected', params: { detail: describeError(error) } });
+      }
+      if (this.restartWanted && this.leaves === ticket) {
+        // Nobody has met us yet: start over with the new room or password, camera kept, no `left`.
+        this.restartWanted = false;
+        this.visit = undefined;
+        await visit.leave();
+        continue;
+      }
+      // A leave() came meanwhile: it ends the visit.
+      if (this.leaves !== ticket) return;
+      if (!joined) {
+        await visit.leave();
+        this.visit = undefined;
+        this.setState(this.captured ? 'previewing' : 'idle');
+        return;
+      }
+      this.joinedVisit = visit;
+      this.setState('joined');
+      this.dispatchEvent(new CustomEvent('joined', { detail: { room: visit.options.room, peerId: visit.peerId } }));
+      return;
+    }
+  }
+
+  private async runLeave(): Promise<void> {
+    const visit = this.visit;
+    if (visit) {
+      this.setState('leaving');
+      await visit.leave();
+      this.visit = undefined;
+    }
+    await this.releaseMedia();
+    this.setState('left');
+    if (visit && visit === this.joinedVisit) {
+      this.joinedVisit = undefined;
+      this.dispatchEvent(new CustomEvent('left', { detail: { room: visit.options.room, peerId: visit.peerId } }));
+    }
+  }
+
+  /** Autojoin, or the pre-join preview, whichever the configuration asks for. */
+  private evaluate(): void {
+    if (!this.active || this.pendingOperations > 0) return;
+    const { autojoin, room, broker, password } = this.config;
+    const idle = this.currentState === 'idle' || this.currentState === 'previewing';
+    if (autojoin && room.trim() && idle) {
+      const attempt = JSON.stringify([room, brokerList(broker), password]);
+      if (attempt === this.autojoinTried) return;
+      this.autojoinTried = attempt;
+      void this.join();
+    } else if (!autojoin && this.currentState === 'idle') {
+      void this.preview();
+    }
+  }
+
+  private listenTo(visit: RoomVisit): void {
+    const current = () => this.visit === visit;
+    visit.addEventListener('participant-joined', (event) => current() && this.dispatchEvent(new CustomEvent('participant-joined', { detail: event.detail })));
+    visit.addEventListener('participant-left', (event) => current() && this.dispatchEvent(new CustomEvent('participant-left', { detail: event.detail })));
+    visit.addEventListener('problem', ({ detail }) => current() && this.report(detail));
+    visit.addEventListener('signaling-state', () => {
+      if (!current() || visit.signalingState === this.brokerState) return;
+      this.brokerState = visit.signalingState;
+      this.dispatchEvent(new CustomEvent('signaling-state', { detail: { state: this.brokerState } }));
+    });
+  }
+
+  /** Asks for camera and microphone once per visit, however many callers wait; problems become `error` events. */
+  private ensureMedia(): Promise<void> {
+    if (this.capture) return this.capture;
+    const request: Promise<void> = captureLocalMedia().then(async ({ stream, problem }) => {
+      if (this.capture !== request) {
+        // Released while the camera was starting: nobody wants this stream any more.
+        releaseStream(stream);
+        return;
+      }
+      if (problem) this.report(problem);
+      await this.sources.useStream(stream);
+      if (this.capture !== request) return;
+      this.captured = true;
+      this.dispatchEvent(new Event('local-media'));
+    });
+    this.capture = request;
+    return request;
+  }
+
+  /** Stops the camera and microphone, including a capture still starting. */
+  private async releaseMedia(): Promise<void> {
+    this.capture = undefined;
+    this.captured = false;
+    await this.sources.release();
+    this.dispatchEvent(new Event('local-media'));
+  }
+
+  private iceServers() {
+    const servers = this.config.iceServers;
+    return typeof servers === 'string' ? parseIceServers(servers) : { value: servers, problem: undefined };
+  }
+
+  private setState(state: CallState): void {
+    if (state === this.currentState) return;
+    this.currentState = state;
+    this.dispatchEvent(new Event('state'));
+  }
+
+  private report(problem: CallProblem): void {
+    this.dispatchEvent(new CustomEvent('error', { detail: problem }));
+  }
+}

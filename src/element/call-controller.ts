@@ -1,0 +1,78 @@
+/**
+ * Mirrors a `VideoCall` into its element: re-renders on every change of the call, tells the call
+ * whether the element is on the page, and turns the engine's events into the element's DOM events
+ * (its problems into words, see strings.ts).
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { VideoCall } from '../call/video-call.js';
+import { chatEvent, errorEvent } from '../events.js';
+import type { Strings } from './strings.js';
+
+export class CallController implements ReactiveController {
+  readonly call = new VideoCall();
+  /** What the status line says: the last problem in words, or where the call stands. */
+  status = '';
+  private teardownTimer?: ReturnType<typeof setTimeout>;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement & { hasUpdated: boolean },
+    private readonly strings: () => Strings,
+  ) {
+    host.addController(this);
+    const { call } = this;
+    const update = () => host.requestUpdate();
+    call.addEventListener('state', () => {
+      if (call.state === 'joining') this.status = strings().joining;
+      else if (this.status === strings().joining) this.status = '';
+      update();
+    });
+    call.addEventListener('local-media', update);
+    call.addEventListener('signaling-state', ({ detail }) => {
+      update();
+      host.dispatchEvent(chatEvent('signaling-state', detail));
+    });
+    call.addEventListener('joined', ({ detail }) => host.dispatchEvent(chatEvent('joined', detail)));
+    call.addEventListener('left', ({ detail }) => {
+      this.status = strings().youLeft;
+      update();
+      host.dispatchEvent(chatEvent('left', detail));
+    });
+    call.addEventListener('participant-joined', ({ detail: participant }) => {
+      update();
+      host.dispatchEvent(chatEvent('connected', { peerId: participant.peerId, name: this.nameOf(participant.name) }));
+    });
+    call.addEventListener('participant-left', ({ detail: { participant, reason } }) => {
+      update();
+      host.dispatchEvent(chatEvent('disconnected', { peerId: participant.peerId, name: this.nameOf(participant.name), reason }));
+    });
+    call.addEventListener('error', ({ detail }) => {
+      this.status = strings().problem(detail);
+      update();
+      host.dispatchEvent(errorEvent({ code: detail.code, reason: detail.reason, message: this.status }));
+    });
+  }
+
+  hostConnected(): void {
+    // Moved within the page (out and back in one task): the call goes on.
+    clearTimeout(this.teardownTimer);
+    // Back on the page after a removal: the configuration is known already.
+    if (this.host.hasUpdated) this.call.setActive(true);
+  }
+
+  hostUpdated(): void {
+    // Active only once configured by the element's first update: autojoin must see its room.
+    if (this.host.isConnected) this.call.setActive(true);
+  }
+
+  hostDisconnected(): void {
+    // Removal and re-insertion in the same task is a move, not a hang-up: decide in a later task.
+    this.teardownTimer = setTimeout(() => {
+      if (!this.host.isConnected) this.call.setActive(false);
+    }, 0);
+  }
+
+  /** A visitor's name as shown: its own, or the word for a guest. */
+  nameOf(name: string): string {
+    return name || this.strings().guest;
+  }
+}

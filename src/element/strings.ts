@@ -1,0 +1,99 @@
+/**
+ * Every word `<video-chat>` shows or announces, in one table. The engine reports codes and
+ * parameters; only here do they become English. A translation is another `Strings` object.
+ */
+import type { CallProblem } from '../problems.js';
+
+export interface Strings {
+  /** Shown for a visitor who gave no name. */
+  guest: string;
+  you(name: string): string;
+  yourCamera: string;
+  yourCameraPreview: string;
+  videoOf(name: string): string;
+  yourName: string;
+  join: string;
+  joinAgain: string;
+  joining: string;
+  alone: string;
+  youLeft: string;
+  callControls: string;
+  mute: string;
+  cameraOff: string;
+  leave: string;
+  enableSound: string;
+  problem(problem: CallProblem): string;
+}
+
+const MISSING_MEDIA = {
+  camera: 'the camera',
+  microphone: 'the microphone',
+  'camera-and-microphone': 'the camera and microphone',
+} as const;
+
+function problemInEnglish({ code, reason, params }: CallProblem): string {
+  const detail = params.detail ? ` (${params.detail})` : '';
+  switch (reason) {
+    case 'room-missing':
+      return 'The room attribute is required to join.';
+    case 'broker-not-websocket':
+      return `The broker attribute must be ws:// or wss:// URLs separated by spaces, got "${params.value}".`;
+    case 'broker-fragment':
+      return `A broker URL cannot have a #fragment, got "${params.value}".`;
+    case 'broker-insecure':
+      return `This page is served over https, where browsers block unencrypted ws:// connections: use wss:// for "${params.value}".`;
+    case 'ice-servers-json':
+      return 'The ice-servers attribute is not valid JSON; using the default STUN server.';
+    case 'ice-servers-shape':
+      return 'The ice-servers attribute must be a JSON array of {"urls": "stun:…" | "turn:…", "username", "credential"} objects (TURN servers need both username and credential); using the default STUN server.';
+    case 'insecure-context':
+      return 'This page cannot use a camera or microphone (it needs https:// or localhost).';
+    case 'camera':
+    case 'microphone':
+    case 'camera-and-microphone': {
+      const what = MISSING_MEDIA[reason];
+      const why = code === 'media-denied' ? 'was denied' : `is not available (${params.error})`;
+      return `Access to ${what} ${why}; you can still see and hear the others.`;
+    }
+    case 'connect-error':
+      return `Cannot reach the signaling broker ${params.broker}${detail}; retrying.`;
+    case 'subscription-refused':
+      return `The broker refused our subscription${detail}; retrying.`;
+    case 'connection-lost':
+      return 'Lost the signaling broker; retrying.';
+    case 'create-failed':
+      return `Could not connect to ${params.peer}: the browser refused to create the connection${detail}.`;
+    case 'negotiation-error':
+      return `Could not connect to ${params.peer}${detail}.`;
+    case 'gave-up':
+      return `Could not connect to ${params.peer}: no connection after several attempts.`;
+    case 'peer-silent':
+      return `${params.peer} stopped answering.`;
+    case 'foreign-password':
+      return 'This room is in use with a different password. Check the password and join again.';
+    case 'no-webrtc':
+      return 'This page cannot make calls: it needs WebRTC and WebCrypto, which browsers only offer on https:// pages (or localhost).';
+    case 'unexpected':
+      return `Could not join${detail}.`;
+  }
+}
+
+export const english: Strings = {
+  guest: 'Guest',
+  you: (name) => `${name} (you)`,
+  yourCamera: 'Your camera',
+  yourCameraPreview: 'Your camera preview',
+  videoOf: (name) => `Video of ${name}`,
+  yourName: 'Your name',
+  join: 'Join',
+  joinAgain: 'Join again',
+  joining: 'Joining…',
+  alone: 'Nobody else is here yet. Waiting for others to join…',
+  youLeft: 'You left the call.',
+  callControls: 'Call controls',
+  mute: 'Mute',
+  cameraOff: 'Camera off',
+  leave: 'Leave',
+  enableSound: 'Enable sound',
+  problem: problemInEnglish,
+};

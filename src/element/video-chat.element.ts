@@ -1,0 +1,211 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { cleanName } from '../signaling/messages.js';
+import type { PeerInfo, VideoChatEventMap, VideoChatState } from '../events.js';
+import type { SignalingState } from '../signaling/room-signal.js';
+import { CallController } from './call-controller.js';
+import { english } from './strings.js';
+import { videoChatStyles } from './video-chat.styles.js';
+import { callControls, prejoinControls } from './views/controls.js';
+import { emptyNote, remoteTiles, selfTile } from './views/tiles.js';
+
+/**
+ * A peer-to-peer video call. Every visitor of a page showing the same `room` on the same `broker`
+ * is in one call: media flows browser to browser over WebRTC, the broker only introduces them.
+ *
+ * @summary Drop-in, serverless, peer-to-peer video chat.
+ *
+ * @fires connected - A remote peer's media connection is live. `detail: {peerId, name}`.
+ * @fires disconnected - A connected peer is gone; fired exactly once per `connected`. `detail: {peerId, name, reason}`, reason `'left' | 'vanished' | 'failed'`.
+ * @fires joined - This element entered the room. `detail: {room, peerId}`.
+ * @fires left - This element left the room. `detail: {room, peerId}`.
+ * @fires signaling-state - The connection to the broker changed. `detail: {state}`, state `'connecting' | 'online' | 'reconnecting' | 'offline'`. Calls in progress go on while it is down.
+ * @fires error - Something went wrong; does not bubble. `detail: {code, reason, message}`, codes `bad-attribute`, `media-denied`, `media-unavailable`, `broker-unreachable`, `negotiation-failed`, `wrong-password`, `unsupported`.
+ *
+ * @csspart grid - The area holding the video tiles.
+ * @csspart tile - Every video tile; also `local` or `remote`. 16:9, sized so that the tiles and the controls fit the window's height (`max-width: none` lets tiles grow past it).
+ * @csspart local - The visitor's own tile (muted, mirrored).
+ * @csspart remote - A remote peer's tile.
+ * @csspart video - The `<video>` inside a tile.
+ * @csspart name - The name label inside a tile.
+ * @csspart empty - The note shown while nobody else is in the room.
+ * @csspart controls - The bar of call controls.
+ * @csspart button - Every button; also `mic`, `camera`, `leave`, `join` or `unmute`.
+ * @csspart mic - The microphone toggle: labelled "Mute", `aria-pressed="true"` while muted.
+ * @csspart camera - The camera toggle: labelled "Camera off", `aria-pressed="true"` while the camera is off.
+ * @csspart leave - The leave button.
+ * @csspart unmute - Shown when the browser blocked sound until a click.
+ * @csspart prejoin - The pre-join view (camera preview, name field, Join button).
+ * @csspart join - The Join button.
+ *
+ * @cssprop [--video-chat-background=#111418] - Background of the whole element.
+ * @cssprop [--video-chat-color=#f3f4f6] - Text colour.
+ * @cssprop [--video-chat-accent=#2563eb] - Accent colour (Join button, focus rings).
+ * @cssprop [--video-chat-radius=8px] - Corner radius of the element and its tiles.
+ * @cssprop [--video-chat-gap=8px] - Space between tiles and controls.
+ * @cssprop [--video-chat-font=14px/1.4 system-ui, sans-serif] - Font shorthand.
+ */
+export class VideoChat extends LitElement {
+  static override styles = videoChatStyles;
+
+  /** The room name; everyone in the same room on the same broker is in one call. Required to join. */
+  @property({ reflect: true }) room = '';
+
+  /**
+   * WebSocket URL (`ws://` or `wss://`) of the MQTT broker used to meet, or several separated by
+   * spaces: the first reachable is used and the next takes over when it dies. Empty means the
+   * public default. An `https://` page needs `wss://` (browsers allow `ws://` there only to the
+   * visitor's own machine); a list the browser would refuse fires `error` (`bad-attribute`).
+   */
+  @property({ reflect: true }) broker = '';
+
+  /** Display name shown to the others. Empty means "Guest". */
+  @property({ reflect: true }) name = '';
+
+  /**
+   * JSON array of RTCIceServer objects (STUN/TURN, with `username` and `credential` for TURN).
+   * Invalid JSON or a wrong shape fires `error` (`bad-attribute`) and the default STUN server is used.
+   */
+  @property({ attribute: 'ice-servers', reflect: true }) iceServers = '';
+
+  /**
+   * Room secret. Signaling is sealed with a key derived from room + password; visitors with a
+   * different password never meet. Without one, the room name is the secret. Not reflected back
+   * to the attribute, so a secret set from script stays out of the DOM.
+   */
+  @property() password = '';
+
+  /**
+   * Join as soon as the element is in the page and has a `room`; without it a pre-join view is
+   * shown. A join that fails (an `error` says why) is tried again only once `room`, `broker` or
+   * `password` changes, or the element is put back on a page after its removal.
+   */
+  @property({ type: Boolean, reflect: true }) autojoin = false;
+
+  @state() private soundBlocked = false;
+
+  private readonly strings = english;
+  private readonly controller = new CallController(this, () => this.strings);
+
+  /** `'idle' | 'joining' | 'joined' | 'left'` (`idle` also while the pre-join preview is on). */
+  get state(): VideoChatState {
+    const state = this.controller.call.state;
+    if (state === 'previewing') return 'idle';
+    if (state === 'leaving') return 'left';
+    return state;
+  }
+
+  /** The peers currently in the call (media connection live). */
+  get peers(): PeerInfo[] {
+    return this.controller.call.participants.map(({ peerId, name }) => ({ peerId, name: this.controller.nameOf(name) }));
+  }
+
+  /**
+   * The connection to the signaling broker: `'connecting' | 'online' | 'reconnecting' | 'offline'`.
+   * Media between peers does not depend on it.
+   */
+  get signalingState(): SignalingState {
+    return this.controller.call.signalingState;
+  }
+
+  /** The visitor's own camera/microphone stream, once captured. */
+  get localStream(): MediaStream | undefined {
+    return this.controller.call.localStream;
+  }
+
+  /**
+   * Joins the room. Idempotent; resolves once joined, when joining is impossible (an `error` event
+   * says why), or when `leave()` ends the attempt. While the broker is unreachable it keeps
+   * retrying (and says so with `error` `broker-unreachable`). Never rejects.
+   */
+  join(): Promise<void> {
+    return this.controller.call.join();
+  }
+
+  /**
+   * Leaves the room: tells the others, releases camera, microphone and connections. Before joining,
+   * it turns the pre-join preview off. Either way the state becomes `left`. Idempotent; never
+   * rejects.
+   */
+  leave(): Promise<void> {
+    return this.controller.call.leave();
+  }
+
+  override addEventListener<K extends keyof VideoChatEventMap>(
+    type: K,
+    listener: (this: VideoChat, event: VideoChatEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void {
+    super.addEventListener(type, listener, options);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const keys = ['room', 'broker', 'name', 'iceServers', 'password', 'autojoin'] as const;
+    if (keys.some((key) => changed.has(key))) {
+      const { room, broker, iceServers, password, autojoin } = this;
+      this.controller.call.configure({ room, broker, iceServers, password, autojoin, name: cleanName(this.name) });
+    }
+  }
+
+  /** Plays a remote tile with sound; if the browser blocks that until a click, plays muted and offers a button. */
+  private playRemote(event: Event): void {
+    const video = event.target as HTMLVideoElement;
+    video.play().catch(() => {
+      video.muted = true;
+      this.soundBlocked = true;
+      return video.play().catch(() => undefined);
+    });
+  }
+
+  private enableSound(): void {
+    this.soundBlocked = false;
+    for (const video of this.renderRoot.querySelectorAll<HTMLVideoElement>('[part~="remote"] video')) {
+      video.muted = false;
+      void video.play().catch(() => undefined);
+    }
+  }
+
+  override render() {
+    const { call } = this.controller;
+    const inCall = call.state === 'joining' || call.state === 'joined';
+    const participants = inCall ? call.participants : [];
+    const count = participants.length + 1;
+    const columns = Math.ceil(Math.sqrt(count));
+    const rows = Math.ceil(count / columns);
+    const { strings } = this;
+    const { microphone, camera } = call.sources;
+    const status = this.controller.status;
+    // One template for both views, with the self-view in the same place: joining keeps the
+    // preview's <video> playing. A new one would show black until its first frame and start a
+    // second player just when the first connections are being made.
+    return html`
+      <div class=${inCall ? 'stage' : nothing} part=${inCall ? nothing : 'prejoin'}>
+        <div class=${inCall ? 'grid' : 'preview'} part=${inCall ? 'grid' : nothing} style=${inCall ? `--columns: ${columns}; --rows: ${rows}` : nothing}>
+          ${selfTile({ stream: call.localStream, name: this.controller.nameOf(cleanName(this.name)), inCall, hidden: call.state === 'left' || call.state === 'leaving' }, strings)}
+          ${remoteTiles(participants, (name) => this.controller.nameOf(name), strings, (event) => this.playRemote(event))}
+        </div>
+        ${inCall
+          ? html`${participants.length === 0 ? emptyNote(call.state === 'joining', strings) : nothing}
+            ${callControls({
+              microphone: { present: !!microphone.track, on: microphone.enabled },
+              camera: { present: !!camera.track, on: camera.enabled },
+              soundBlocked: this.soundBlocked,
+              onMicrophone: () => call.setMicrophoneEnabled(!microphone.enabled),
+              onCamera: () => call.setCameraEnabled(!camera.enabled),
+              onEnableSound: () => this.enableSound(),
+              onLeave: () => void this.leave(),
+            }, strings)}`
+          : prejoinControls({
+            name: this.name,
+            canJoin: !!this.room.trim(),
+            again: call.state === 'left' || call.state === 'leaving',
+            onName: (name) => (this.name = name),
+            onJoin: () => void this.join(),
+          }, strings)}
+        ${status ? html`<p class="status" role="status">${status}</p>` : nothing}
+      </div>
+    `;
+  }
+}

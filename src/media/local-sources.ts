@@ -1,0 +1,106 @@
+/**
+ * The visitor's own media as the call holds it: one slot per source (camera, microphone; a screen
+ * share will be a third). A slot owns its track and feeds every sender bound to it, on every
+ * link and on a prepared offer: a new track (another device, a restarted capture) reaches them all
+ * through `replaceTrack`, without renegotiation. Muting and turning the camera off are states of
+ * the slot, kept across track changes.
+ */
+import { TypedEventTarget } from '../typed-event-target.js';
+
+export type LocalSourceName = 'camera' | 'microphone';
+
+export class LocalSource {
+  private current?: MediaStreamTrack;
+  private on = true;
+  private readonly senders = new Set<RTCRtpSender>();
+
+  constructor(
+    readonly name: LocalSourceName,
+    readonly kind: 'audio' | 'video',
+    private readonly changed: () => void,
+  ) {}
+
+  /** The captured track, if any; it may be disabled (muted, camera off). */
+  get track(): MediaStreamTrack | undefined {
+    return this.current;
+  }
+
+  /** Whether the visitor wants this source on (not muted, camera not off). */
+  get enabled(): boolean {
+    return this.on;
+  }
+
+  /** Mutes or unmutes (for the camera: turns it off or on). Peers get silence or black frames. */
+  setEnabled(on: boolean): void {
+    if (this.on === on) return;
+    this.on = on;
+    if (this.current) this.current.enabled = on;
+    this.changed();
+  }
+
+  /** Puts a track in the slot (or empties it) and sends it on every bound sender. */
+  async setTrack(track: MediaStreamTrack | undefined): Promise<void> {
+    if (track === this.current) return;
+    this.current = track;
+    if (track) track.enabled = this.on;
+    this.changed();
+    await Promise.all([...this.senders].map((sender) => this.feed(sender)));
+  }
+
+  /** Makes a sender send this slot's track, now and whenever it changes. */
+  bind(sender: RTCRtpSender): Promise<void> {
+    this.senders.add(sender);
+    return this.feed(sender);
+  }
+
+  /** Forgets a sender whose connection closed. */
+  unbind(sender: RTCRtpSender): void {
+    this.senders.delete(sender);
+  }
+
+  /** How many senders the slot feeds (for leak checks). */
+  get senderCount(): number {
+    return this.senders.size;
+  }
+
+  /** The one place a sender's track is set. Rejects only for a closed connection: nothing to send on then. */
+  private feed(sender: RTCRtpSender): Promise<void> {
+    return sender.replaceTrack(this.current ?? null).catch(() => undefined);
+  }
+}
+
+export interface LocalSourcesEventMap {
+  /** A slot's track or enabled state changed. */
+  change: Event;
+}
+
+export class LocalSources extends TypedEventTarget<LocalSourcesEventMap> {
+  readonly microphone = new LocalSource('microphone', 'audio', () => this.onChange());
+  readonly camera = new LocalSource('camera', 'video', () => this.onChange());
+  /** Every slot's track, for the self-view and as the `msid` senders announce. Same object for the whole visit. */
+  readonly stream = new MediaStream();
+
+  /** The slots in the fixed order of a connection's transceivers: audio, then video. */
+  get all(): readonly LocalSource[] {
+    return [this.microphone, this.camera];
+  }
+
+  /** Fills the slots from a captured stream (its first audio and first video track). */
+  async useStream(captured: MediaStream): Promise<void> {
+    await Promise.all([this.microphone.setTrack(captured.getAudioTracks()[0]), this.camera.setTrack(captured.getVideoTracks()[0])]);
+  }
+
+  /** Stops every track (the camera light goes off) and empties the slots. */
+  async release(): Promise<void> {
+    const tracks = this.all.map((source) => source.track);
+    await Promise.all(this.all.map((source) => source.setTrack(undefined)));
+    for (const track of tracks) track?.stop();
+  }
+
+  private onChange(): void {
+    const tracks = this.all.map((source) => source.track).filter((t): t is MediaStreamTrack => t !== undefined);
+    for (const track of this.stream.getTracks()) if (!tracks.includes(track)) this.stream.removeTrack(track);
+    for (const track of tracks) if (!this.stream.getTracks().includes(track)) this.stream.addTrack(track);
+    this.dispatchEvent(new Event('change'));
+  }
+}

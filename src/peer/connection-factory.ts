@@ -1,0 +1,77 @@
+/**
+ * The one place an RTCPeerConnection is made, for every link and every prepared offer alike, and
+ * where what rides on it is attached: a sender per local source (fed by its slot, see
+ * local-sources.ts) and the control channel. Closing goes through here too, so that the slots
+ * stop feeding the connection's senders.
+ */
+import type { LocalSources } from '../media/local-sources.js';
+import { ControlChannel } from './control-channel.js';
+
+/** A connection with what the factory attached to it. */
+export interface PeerConnection {
+  pc: RTCPeerConnection;
+  /** The heartbeat-and-goodbye channel; on the answering side, opened once the offer is applied. */
+  control?: ControlChannel;
+}
+
+/**
+ * Makes a connection. The offering side gets its senders and its control channel at once (which
+ * makes the browser want to negotiate: the offer follows); the answering side gets them from
+ * `completeAnswer` once the remote offer is applied, so that its answer covers them and they
+ * trigger no offer of its own. Throws if the browser refuses the configuration.
+ */
+export function createPeerConnection(rtcConfiguration: RTCConfiguration, sources: LocalSources, role: 'offer' | 'answer'): PeerConnection {
+  const pc = new RTCPeerConnection(rtcConfiguration);
+  if (role === 'answer') return { pc };
+  for (const source of sources.all) {
+    const transceiver = pc.addTransceiver(source.kind, { direction: 'sendrecv', streams: [sources.stream] });
+    preferCommonCodecs(transceiver, source.kind);
+    void source.bind(transceiver.sender);
+  }
+  return { pc, control: new ControlChannel(pc) };
+}
+
+/**
+ * The answering side's senders and control channel, on the transceivers the remote offer created
+ * (once per connection; later offers find them in place).
+ */
+export function completeAnswer(connection: PeerConnection, sources: LocalSources): ControlChannel {
+  const { pc } = connection;
+  for (const source of sources.all) {
+    const transceiver = pc.getTransceivers().find((t) => t.receiver.track.kind === source.kind && t.currentDirection !== 'stopped');
+    if (!transceiver || transceiver.direction === 'sendrecv') continue;
+    transceiver.direction = 'sendrecv';
+    transceiver.sender.setStreams(sources.stream);
+    void source.bind(transceiver.sender);
+  }
+  connection.control ??= new ControlChannel(connection.pc);
+  return connection.control;
+}
+
+/** Closes a connection and what rides on it; the slots stop feeding its senders. */
+export function closePeerConnection(connection: PeerConnection, sources: LocalSources): void {
+  for (const sender of connection.pc.getSenders()) for (const source of sources.all) source.unbind(sender);
+  connection.control?.close();
+  connection.pc.close();
+}
+
+const PREFERRED_CODEC = { audio: 'audio/opus', video: 'video/vp8' } as const;
+
+/**
+ * Offers only the codecs every WebRTC browser must support (Opus, VP8, with VP8 retransmission).
+ * The default list (VP9, AV1 and a dozen H.264 variants, FEC) triples the size of an offer and
+ * what both sides parse and set up before media flows; a mesh encodes in software per peer, where
+ * VP8 is the cheapest.
+ */
+function preferCommonCodecs(transceiver: RTCRtpTransceiver, kind: 'audio' | 'video'): void {
+  if (typeof transceiver.setCodecPreferences !== 'function' || typeof RTCRtpReceiver.getCapabilities !== 'function') return;
+  const codecs = RTCRtpReceiver.getCapabilities(kind)?.codecs ?? [];
+  const wanted = codecs.filter((c) => c.mimeType.toLowerCase() === PREFERRED_CODEC[kind]);
+  if (wanted.length === 0) return;
+  const helpers = kind === 'video' ? codecs.filter((c) => c.mimeType.toLowerCase() === 'video/rtx') : [];
+  try {
+    transceiver.setCodecPreferences([...wanted, ...helpers]);
+  } catch {
+    // A browser that rejects the list keeps offering its defaults.
+  }
+}

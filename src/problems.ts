@@ -1,0 +1,60 @@
+/**
+ * What can go wrong, as the engine reports it: a code a page can act on, a reason that says which
+ * case it was, and the parameters that case carries. Words are the UI's business (see
+ * element/strings.ts), so every message a visitor reads comes from one table.
+ */
+
+/** Machine-readable error codes carried by the `error` event. */
+export type VideoChatErrorCode =
+  | 'bad-attribute'
+  | 'media-denied'
+  | 'media-unavailable'
+  | 'broker-unreachable'
+  | 'negotiation-failed'
+  | 'wrong-password'
+  | 'unsupported';
+
+/** Which case of a code it was. */
+export type ProblemReason =
+  // bad-attribute
+  | 'room-missing'
+  | 'broker-not-websocket'
+  | 'broker-fragment'
+  | 'broker-insecure'
+  | 'ice-servers-json'
+  | 'ice-servers-shape'
+  // media-denied, media-unavailable
+  | 'camera'
+  | 'microphone'
+  | 'camera-and-microphone'
+  | 'insecure-context'
+  // broker-unreachable
+  | 'connect-error'
+  | 'subscription-refused'
+  | 'connection-lost'
+  // negotiation-failed
+  | 'create-failed'
+  | 'negotiation-error'
+  | 'gave-up'
+  | 'peer-silent'
+  // unsupported
+  | 'no-webrtc'
+  | 'unexpected'
+  // wrong-password
+  | 'foreign-password';
+
+export interface CallProblem {
+  code: VideoChatErrorCode;
+  reason: ProblemReason;
+  /**
+   * What the case needs said: `value` (the rejected attribute value), `broker` (a URL), `peer` (a
+   * peer id), `detail` (the browser's or library's own words, untranslated), `error` (a
+   * DOMException name).
+   */
+  params: Partial<Record<'value' | 'broker' | 'peer' | 'detail' | 'error', string>>;
+}
+
+/** The message text of anything thrown, for `detail`. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

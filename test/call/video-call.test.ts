@@ -1,0 +1,82 @@
+import '../support/page-guard.js';
+import { expect } from '@open-wc/testing';
+import { VideoCall } from '../../src/index.js';
+import type { RemoteParticipant } from '../../src/index.js';
+import { brokerUrl } from '../support/broker-url.js';
+import { uniqueRoom, waitFor } from '../support/helpers.js';
+
+/** A page's own player for a participant's camera and microphone, as a framework component would make. */
+function play(participant: RemoteParticipant): HTMLVideoElement {
+  const tracks = [participant.track('camera'), participant.track('microphone')].filter((t): t is MediaStreamTrack => !!t);
+  const video = Object.assign(document.createElement('video'), { muted: true, autoplay: true, playsInline: true, srcObject: new MediaStream(tracks) });
+  document.body.append(video);
+  return video;
+}
+
+const frames = (video: HTMLVideoElement) => video.getVideoPlaybackQuality().totalVideoFrames;
+
+describe('VideoCall without the element', () => {
+  it('puts two visitors in a call, media flowing both ways, and ends it with events on both sides', async () => {
+    const room = uniqueRoom('engine');
+    const calls = ['Ada', 'Bob'].map((name) => new VideoCall({ room, name, broker: brokerUrl, iceServers: [] }));
+    const [ada, bob] = calls;
+    const states: string[] = [];
+    ada.addEventListener('state', () => states.push(ada.state));
+    const met = calls.map((call) => new Promise<RemoteParticipant>((resolve) => call.addEventListener('participant-joined', ({ detail }) => resolve(detail), { once: true })));
+    await Promise.all(calls.map((call) => call.join()));
+    expect(calls.map((call) => call.state)).to.deep.equal(['joined', 'joined']);
+    const [bobAsSeenByAda, adaAsSeenByBob] = await Promise.all(met);
+    expect([bobAsSeenByAda.name, adaAsSeenByBob.name]).to.deep.equal(['Bob', 'Ada']);
+    await waitFor(() => ['camera', 'microphone'].every((s) => bobAsSeenByAda.sources.includes(s as 'camera') && adaAsSeenByBob.sources.includes(s as 'camera')), 'camera and microphone tracks both ways');
+
+    const players = [play(bobAsSeenByAda), play(adaAsSeenByBob)];
+    const start = players.map(frames);
+    await waitFor(() => players.every((video, i) => frames(video) >= start[i] + 10), '10 decoded frames both ways');
+
+    const gone = new Promise<string>((resolve) => bob.addEventListener('participant-left', ({ detail }) => resolve(detail.reason), { once: true }));
+    let left = false;
+    ada.addEventListener('left', () => (left = true));
+    await ada.leave();
+    expect(await gone).to.equal('left');
+    expect(left).to.equal(true);
+    expect(ada.state).to.equal('left');
+    expect(ada.localStream).to.equal(undefined);
+    expect(states).to.deep.equal(['joining', 'joined', 'leaving', 'left']);
+    await bob.leave();
+    players.forEach((video) => video.remove());
+  });
+
+  it('restarts a join quietly when the room changes mid-join, and leaves and rejoins mid-call', async () => {
+    const call = new VideoCall({ room: uniqueRoom('first'), broker: brokerUrl, iceServers: [] });
+    const events: string[] = [];
+    for (const type of ['joined', 'left'] as const) call.addEventListener(type, ({ detail }) => events.push(`${type} ${detail.room}`));
+    const joining = call.join();
+    await waitFor(() => call.state === 'joining', 'joining');
+    const second = uniqueRoom('second');
+    call.configure({ room: second });
+    await joining;
+    expect(call.state).to.equal('joined');
+    expect(events).to.deep.equal([`joined ${second}`]);
+    const third = uniqueRoom('third');
+    call.configure({ room: third });
+    await waitFor(() => events.length === 3, 'left and joined again');
+    expect(events.slice(1)).to.deep.equal([`left ${second}`, `joined ${third}`]);
+    await call.leave();
+  });
+
+  it('mutes and turns the camera off as states of its sources, kept across joins', async () => {
+    const call = new VideoCall({ room: uniqueRoom('mute'), broker: brokerUrl, iceServers: [] });
+    call.setMicrophoneEnabled(false);
+    await call.join();
+    const microphone = call.sources.microphone.track!;
+    expect(microphone.enabled).to.equal(false);
+    call.setCameraEnabled(false);
+    expect(call.sources.camera.track!.enabled).to.equal(false);
+    call.setMicrophoneEnabled(true);
+    expect(microphone.enabled).to.equal(true);
+    await call.leave();
+    await call.join();
+    expect(call.sources.camera.track!.enabled, 'the camera stays off in the next visit').to.equal(false);
+    await call.leave();
+  });
+});
