@@ -66,7 +66,7 @@ function problemInEnglish({ code, reason, params }: CallProblem): string {
     case 'negotiation-error':
       return `Could not connect to ${params.peer}${detail}.`;
     case 'gave-up':
-      return `Could not connect to ${params.peer}: no connection after several attempts.`;
+      return `Could not connect to ${params.peer}: no connection after several attempts${detail}.`;
     case 'peer-silent':
       return `${params.peer} stopped answering.`;
     case 'foreign-password':

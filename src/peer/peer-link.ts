@@ -34,6 +34,12 @@ export interface PeerLinkOptions {
   restartTimeoutMs?: number;
   /** ICE restarts to try in a row before giving up. */
   maxRestarts?: number;
+  /**
+   * How long a pair that is moving forward (its answer awaited, connectivity checks answered,
+   * DTLS under way) may take before its watchdog restarts ICE after all. A restart only makes a
+   * slow machine start over.
+   */
+  patienceMs?: number;
   /** An offer made before this peer was known (see `prepareOffer`): `start()` sends it at once. */
   prepared?: PreparedOffer;
 }
@@ -82,6 +88,7 @@ export interface PeerLinkEventMap {
 }
 
 const CANDIDATE_BATCH_MS = 15;
+const PATIENCE_MS = 30_000;
 const POLITE_RECOVERY_DELAY_MS = 3000;
 
 export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
@@ -103,6 +110,12 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   private politeRecoveryTimer?: ReturnType<typeof setTimeout>;
   private control?: ControlChannel;
   private restarts = 0;
+  /** When the current attempt to connect began (the start, or the last ICE restart). */
+  private attemptStartedAt = 0;
+  /** Connectivity checks answered or received so far, to tell a slow pair from a stuck one. */
+  private checksSeen = 0;
+  /** Signals from the peer not yet applied: on a busy machine applying one can take seconds. */
+  private signalsInHand = 0;
   private sendQuality?: SendQuality;
   /** What the video sender was last set to; a new sender sends as captured. */
   private appliedQuality?: SendQuality = AS_CAPTURED;
@@ -160,8 +173,9 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
 
   /** Handles a signal from the remote peer. Signals are applied one at a time, in arrival order. */
   handle(signal: DescriptionSignal | CandidateSignal): Promise<void> {
+    this.signalsInHand++;
     const next = this.queue.then(() => (signal.kind === 'candidate' ? this.addCandidates(signal.candidates) : this.applyDescription(signal)));
-    this.queue = next.catch(() => undefined);
+    this.queue = next.catch(() => undefined).finally(() => this.signalsInHand--);
     return next.catch((error: unknown) => this.fail('negotiation-error', describe(error)));
   }
 
@@ -215,6 +229,10 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   /** A method rather than a field check, because the state can change while we await. */
   private isClosed(): boolean {
     return this.state === 'closed';
+  }
+
+  private isConnected(): boolean {
+    return this.pc.connectionState === 'connected';
   }
 
   private async makeOffer(): Promise<void> {
@@ -356,6 +374,10 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
    * side only if nothing has come from the other side a while later.
    */
   private recover(why: RestartCause): void {
+    // Silent over a path that ICE and DTLS still find working: the peer's page is busy (a slow
+    // machine, a background tab), not cut off, and an ICE restart would only make it start over.
+    // A path that really broke shows in the connection state, which recovers on its own terms.
+    if (why === 'silent' && this.pc.connectionState === 'connected') return;
     if (!this.options.polite) {
       this.restartOrFail(why);
       return;
@@ -363,24 +385,62 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     if (this.politeRecoveryTimer !== undefined) return;
     this.politeRecoveryTimer = setTimeout(() => {
       this.politeRecoveryTimer = undefined;
-      if (this.control?.silent || this.pc.connectionState !== 'connected') this.restartOrFail(why);
+      if (this.pc.connectionState !== 'connected') this.restartOrFail(why);
     }, POLITE_RECOVERY_DELAY_MS);
   }
 
-  private armWatchdog(timeoutMs = this.options.connectTimeoutMs ?? 5000): void {
+  private armWatchdog(timeoutMs = this.options.connectTimeoutMs ?? 5000, fresh = true): void {
     clearTimeout(this.watchdog);
-    this.watchdog = setTimeout(() => {
-      this.watchdog = undefined;
-      if (this.state === 'closed') return;
-      if (this.pc.connectionState === 'connected') {
-        // A restart on a connection that never dropped (a network change) succeeded quietly.
-        this.restarts = 0;
-        return;
-      }
-      // A silent peer that does not even answer our restart offer is gone, not merely unreachable.
-      if (this.control?.silent && this.pc.signalingState === 'have-local-offer') this.fail('peer-silent');
-      else this.restartOrFail('timeout');
-    }, timeoutMs);
+    if (fresh) this.attemptStartedAt = performance.now();
+    this.watchdog = setTimeout(() => void this.onWatchdog(timeoutMs), timeoutMs);
+  }
+
+  private async onWatchdog(timeoutMs: number): Promise<void> {
+    this.watchdog = undefined;
+    if (this.state === 'closed') return;
+    if (this.pc.connectionState === 'connected') {
+      // A restart on a connection that never dropped (a network change) succeeded quietly.
+      this.restarts = 0;
+      return;
+    }
+    // A silent peer that does not even answer our restart offer is gone, not merely unreachable.
+    if (this.control?.silent && this.pc.signalingState === 'have-local-offer') {
+      this.fail('peer-silent');
+      return;
+    }
+    const patient = performance.now() - this.attemptStartedAt < (this.options.patienceMs ?? PATIENCE_MS);
+    if (patient && (await this.movingForward())) {
+      if (!this.isClosed() && this.watchdog === undefined) this.armWatchdog(timeoutMs, false);
+      return;
+    }
+    // The state may have moved on while the statistics were read.
+    if (!this.isClosed() && !this.isConnected()) this.restartOrFail('timeout');
+  }
+
+  /**
+   * Whether the pair is getting somewhere, only slowly (every step is slow on a busy machine): we
+   * are still applying what the peer sent or making our offer, the peer has our offer and has not
+   * answered yet, DTLS is under way on a connected ICE path, or connectivity checks were answered
+   * or received since the last look. A pair stuck without any of that (say, a side that gathered
+   * no candidates) gets its ICE restart.
+   */
+  private async movingForward(): Promise<boolean> {
+    const ice = this.pc.iceConnectionState;
+    if (ice === 'connected' || ice === 'completed') return true;
+    if (this.signalsInHand > 0 || this.makingOffer || this.pc.signalingState === 'have-local-offer') return true;
+    // Nothing negotiated yet: our own offer is still being made.
+    if (!this.pc.localDescription && !this.pc.remoteDescription) return true;
+    let checks = 0;
+    try {
+      (await this.pc.getStats()).forEach((report: { type: string; requestsReceived?: number; responsesReceived?: number }) => {
+        if (report.type === 'candidate-pair') checks += (report.requestsReceived ?? 0) + (report.responsesReceived ?? 0);
+      });
+    } catch {
+      return false;
+    }
+    const progressed = checks > this.checksSeen;
+    this.checksSeen = checks;
+    return progressed;
   }
 
   private restartOrFail(why: RestartCause): void {

@@ -184,10 +184,13 @@ describe('calls that survive', () => {
       const name = room('ice');
       const [ada, bob] = await openLivePair(name, broker.url);
       const ufragBefore = await remoteUfrag(ada.page);
-      // WebRTC media is UDP and signaling is TCP: dropping UDP on loopback breaks only the media path.
+      // WebRTC media is UDP and signaling is TCP: dropping UDP on loopback breaks only the media path,
+      // for long enough that the browser finds the connection broken (a quiet heartbeat alone is
+      // not reason enough to restart), and then a while longer, so that a first restart fails too.
       blockMedia(true);
       try {
-        await sleep(4000);
+        await waitUntil(ada.page, () => window.peerConnections.some((pc) => pc.connectionState === 'disconnected'), 20000);
+        await sleep(2000);
       } finally {
         blockMedia(false);
       }

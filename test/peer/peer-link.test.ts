@@ -135,10 +135,48 @@ describe('PeerLink perfect negotiation', () => {
     b.close();
   });
 
+  it('waits for a slow peer instead of restarting: an answer that takes 4x the connect timeout', async () => {
+    const offers: string[] = [];
+    const links = {} as Record<'a' | 'b', PeerLink>;
+    const common = { rtcConfiguration: { iceServers: [] }, sources, localName: 'x', connectTimeoutMs: 250, restartTimeoutMs: 250 };
+    links.a = new PeerLink({ ...common, role: 'offer', localPeerId: 'aaaaaaaaaaaa', remotePeerId: 'bbbbbbbbbbbb', polite: false, send: (s) => {
+      if (s.kind === 'offer') offers.push(s.sdp);
+      setTimeout(() => void links.b.handle(s as never), 5);
+    } });
+    // The peer's machine is busy: everything it sends arrives a second late.
+    links.b = new PeerLink({ ...common, role: 'answer', localPeerId: 'bbbbbbbbbbbb', remotePeerId: 'aaaaaaaaaaaa', polite: true, send: (s) => setTimeout(() => void links.a.handle(s as never), 1000) });
+    links.a.start();
+    await waitFor(() => links.a.state === 'connected' && links.b.state === 'connected', 'both connected', 10000);
+    expect(offers, 'no ICE restart offer').to.have.length(1);
+    links.a.close();
+    links.b.close();
+  });
+
+  it('does not restart ICE when a peer whose page is busy goes quiet on a connection that still works', async () => {
+    const offers: string[] = [];
+    const links = {} as Record<'a' | 'b', PeerLink>;
+    const common = { rtcConfiguration: { iceServers: [] }, sources, localName: 'x' };
+    links.a = new PeerLink({ ...common, role: 'offer', localPeerId: 'aaaaaaaaaaaa', remotePeerId: 'bbbbbbbbbbbb', polite: false, send: (s) => {
+      if (s.kind === 'offer') offers.push(s.sdp);
+      setTimeout(() => void links.b.handle(s as never), 5);
+    } });
+    links.b = new PeerLink({ ...common, role: 'answer', localPeerId: 'bbbbbbbbbbbb', remotePeerId: 'aaaaaaaaaaaa', polite: true, send: (s) => setTimeout(() => void links.a.handle(s as never), 5) });
+    links.a.start();
+    await waitFor(() => links.a.state === 'connected' && links.b.state === 'connected' && links.a.lastHeardAt > 0, 'both connected, heartbeat heard');
+    // b's page stops running its heartbeat (a long task, a starved machine); its media path stays up.
+    (links.b as unknown as { control: { send(message: string): void } }).control.send = () => undefined;
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    expect(performance.now() - links.a.lastHeardAt, 'a heard nothing for a while').to.be.above(2500);
+    expect(offers, 'no ICE restart offer').to.have.length(1);
+    expect(links.a.state).to.equal('connected');
+    links.a.close();
+    links.b.close();
+  });
+
   it('gives up after its restarts and reports failure once', async () => {
     const stranded = new PeerLink({
       localPeerId: 'aaaaaaaaaaaa', remotePeerId: 'cccccccccccc', localName: 'x', polite: false,
-      rtcConfiguration: { iceServers: [] }, sources, role: 'offer', send: () => undefined, connectTimeoutMs: 200, restartTimeoutMs: 200, maxRestarts: 1,
+      rtcConfiguration: { iceServers: [] }, sources, role: 'offer', send: () => undefined, connectTimeoutMs: 200, restartTimeoutMs: 200, maxRestarts: 1, patienceMs: 0,
     });
     const failures: string[] = [];
     stranded.addEventListener('failed', (e) => failures.push(e.detail.reason));
