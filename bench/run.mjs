@@ -18,7 +18,7 @@ import { renderRatioChart } from './chart.mjs';
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 10);
 const IDLE_WINDOW_MS = Number(process.env.BENCH_IDLE_MS ?? 90_000);
-const DEADLINE = Date.now() + 9.5 * 60_000;
+const DEADLINE = Date.now() + 11.5 * 60_000;
 /**
  * Systems to run (comma-separated): ours, trystero, and on request two references that run the
  * pair trials only: floor, a bare page that does only what any system sending media in its first
@@ -31,8 +31,13 @@ const REFERENCE_SYSTEMS = ['floor', 'engine'];
 const FULL_SYSTEMS = SYSTEMS.filter((system) => !REFERENCE_SYSTEMS.includes(system));
 /** The engine speaks our wire protocol: its broker traffic is counted under ours' topics. */
 const trafficOf = (system) => (system === 'engine' ? 'ours' : system);
-/** Parts to run (comma-separated), for working on one figure: pairs, idle, kill, crowd. */
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'pairs,idle,kill,crowd').split(','));
+/** Parts to run (comma-separated), for working on one figure: pairs, rejoin, idle, kill, crowd. */
+const ALL_PARTS = ['pairs', 'rejoin', 'idle', 'kill', 'crowd'];
+const PARTS = new Set((process.env.BENCH_PARTS ?? ALL_PARTS.join(',')).split(','));
+/** Rejoin trials: ours only (Join again is the element's). */
+const REJOIN_TRIALS = 5;
+/** How long a six-visitor room gets to form before it is reported as it stands. */
+const CROWD_DEADLINE_MS = 60_000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 runInLoopbackNamespace(() => {
@@ -193,13 +198,46 @@ async function killTrial(browser, origin, broker, system) {
   return noticed ? leaveAt - killedAt : null;
 }
 
+/**
+ * A pair meets (the second 2 s after the first), then the second leaves and joins again 2 s later
+ * (the element's Join again): each meeting's time from `joined` to both first frames.
+ */
+async function rejoinTrial(browser, origin, broker, system) {
+  const room = freshRoom(system);
+  const ada = await openVisitor(browser, origin, system, room, broker.url, 'Ada');
+  await sleep(2000);
+  const bob = await openVisitor(browser, origin, system, room, broker.url, 'Bob');
+  const both = () => Promise.all([ada.snapshot(), bob.snapshot()]);
+  const close = () => Promise.all([ada.context.close(), bob.context.close()]);
+  if (!(await waitFor(async () => (await both()).every((s) => liveTiles(s) >= 1), 20000, `${system} first meeting`))) return close().then(() => undefined);
+  const [a1, b1] = await both();
+  const firstMs = Math.max(a1.tiles[0].firstFrameAt, b1.tiles[0].firstFrameAt) - Math.max(a1.present, b1.present);
+  await bob.page.evaluate(() => document.querySelector('video-chat').leave());
+  await waitFor(async () => (await ada.snapshot()).leaves.length > 0, 5000, 'the leave noticed');
+  await sleep(2000);
+  await bob.page.evaluate(() => void document.querySelector('video-chat').join());
+  const newTiles = ([a, b]) => [a.tiles.find((t) => t.id !== a1.tiles[0].id && t.firstFrameAt), b.tiles.find((t) => t.firstFrameAt > b.present)];
+  const met = await waitFor(async () => {
+    const snaps = await both();
+    return snaps[1].present > b1.present && newTiles(snaps).every(Boolean);
+  }, 20000, `${system} rejoin`);
+  const snaps = await both();
+  await close();
+  if (!met) return { firstMs, rejoinMs: null };
+  return { firstMs, rejoinMs: Math.max(...newTiles(snaps).map((t) => t.firstFrameAt)) - snaps[1].present };
+}
+
 async function crowdTrial(browser, origin, broker, system, size = 6) {
   const room = freshRoom(system);
   const startedAt = Date.now();
   const visitors = await Promise.all(Array.from({ length: size }, (_, i) => openVisitor(browser, origin, system, room, broker.url, `V${i}`)));
-  const everyone = await waitFor(async () => (await Promise.all(visitors.map((v) => v.snapshot()))).every((s) => liveTiles(s) >= size - 1), 60000, `${system} ${size}-visitor room`);
+  const everyone = await waitFor(async () => (await Promise.all(visitors.map((v) => v.snapshot()))).every((s) => liveTiles(s) >= size - 1), CROWD_DEADLINE_MS, `${system} ${size}-visitor room`);
   const allLiveMs = everyone ? Date.now() - startedAt : null;
-  if (!everyone) console.warn(`  live tiles per visitor: ${(await Promise.all(visitors.map((v) => v.snapshot()))).map((s) => `${liveTiles(s)}/${s.tiles.length}`).join(' ')}`);
+  // Each directed link is a tile; when its first frame came, complete room or not.
+  const snapshots = await Promise.all(visitors.map((v) => v.snapshot()));
+  const linkTimes = snapshots.flatMap((s) => s.tiles.map((t) => t.firstFrameAt)).filter((t) => t !== undefined).map((t) => t - startedAt).sort((x, y) => x - y);
+  const links = { live: linkTimes.length, of: size * (size - 1), halfMs: linkTimes[Math.ceil((size * (size - 1)) / 2) - 1] ?? null, lastMs: linkTimes.at(-1) ?? null };
+  if (!everyone) console.warn(`  ${system}: live tiles per visitor ${snapshots.map((s) => `${liveTiles(s)}/${s.tiles.length}`).join(' ')}; ${links.live} of ${links.of} links live, the last after ${links.lastMs} ms`);
   let fps = null;
   let presentedFps = null;
   if (everyone) {
@@ -219,7 +257,7 @@ async function crowdTrial(browser, origin, broker, system, size = 6) {
     presentedFps = { median: percentile(presentedRates, 50), min: Math.min(...presentedRates) };
   }
   await Promise.all(visitors.map((v) => v.context.close()));
-  return { allLiveMs, fps, presentedFps };
+  return { allLiveMs, links, fps, presentedFps };
 }
 
 async function main() {
@@ -246,6 +284,12 @@ async function main() {
     }
   }
   console.log('pair trials done');
+  const rejoins = [];
+  for (let trial = 0; PARTS.has('rejoin') && FULL_SYSTEMS.includes('ours') && trial < REJOIN_TRIALS; trial++) {
+    const result = await rejoinTrial(browser, pages.origin, broker, 'ours');
+    if (result) rejoins.push(result);
+  }
+  if (PARTS.has('rejoin')) console.log('rejoin trials done');
   const idle = PARTS.has('idle') ? await idleRates(browser, pages.origin, broker, counter) : {};
   console.log('idle window done');
   // Reference systems run the pair trials only: no kills, no crowd.
@@ -254,7 +298,7 @@ async function main() {
     for (let trial = 0; PARTS.has('kill') && trial < 3; trial++) kills[system].push(await killTrial(browser, pages.origin, broker, system));
   }
   console.log('kill trials done');
-  const crowd = Object.fromEntries(SYSTEMS.map((system) => [system, { allLiveMs: null, fps: null, presentedFps: null }]));
+  const crowd = Object.fromEntries(SYSTEMS.map((system) => [system, { allLiveMs: null, links: null, fps: null, presentedFps: null }]));
   for (const system of FULL_SYSTEMS) if (PARTS.has('crowd')) crowd[system] = await crowdTrial(browser, pages.origin, broker, system);
   console.log('6-visitor rooms done');
 
@@ -273,11 +317,16 @@ async function main() {
       'navigation → first frame p95 (ms)': percentile(staggered.map((r) => r.navigationMs), 95),
       'broker messages per pair (p50)': percentile(all.map((r) => r.messages), 50),
       'broker bytes per pair (p50)': percentile(all.map((r) => r.bytes), 50),
+      'first join → connected p50 (ms)': system === 'ours' ? percentile(rejoins.map((r) => r.firstMs), 50) : null,
+      'rejoin → connected p50 (ms)': system === 'ours' ? percentile(rejoins.map((r) => r.rejoinMs).filter((ms) => ms !== null), 50) : null,
       'idle broker messages / min / peer': idle[system] === undefined ? null : Math.round(idle[system] * 100) / 100,
       'killed visitor noticed p50 (ms)': detected.length ? percentile(detected, 50) : null,
       'bundle gzip total (KB)': sizes[system].totalGzipKB ?? null,
       'bundle gzip own code (KB)': sizes[system].ownGzipKB ?? null,
       '6 visitors all live (ms)': crowd[system].allLiveMs,
+      '6 visitors links live (of 30)': crowd[system].links?.live ?? null,
+      '6 visitors half the links live (ms)': crowd[system].links?.halfMs ?? null,
+      '6 visitors last link live (ms)': crowd[system].links?.lastMs ?? null,
       '6 visitors decoded fps per tile (median)': crowd[system].fps?.median ?? null,
       '6 visitors decoded fps per tile (min)': crowd[system].fps?.min ?? null,
       '6 visitors presented fps per tile (median)': crowd[system].presentedFps?.median ?? null,
@@ -307,12 +356,18 @@ async function main() {
   }
   console.log(`\ntrials: ${[ours, theirs, ...references].filter((f) => f.system).map((f) => `${f.system} ${f.trials}`).join('; ')}`);
 
-  const partial = FULL_SYSTEMS.length < 2 || PARTS.size < 4 || references.length > 0;
+  if (rejoins.length) {
+    const first = percentile(rejoins.map((r) => r.firstMs), 50);
+    const again = percentile(rejoins.map((r) => r.rejoinMs).filter((ms) => ms !== null), 50);
+    console.log(`rejoin / first join (ours, p50): ${Math.round((again / first) * 100) / 100} (${rejoins.map((r) => `${Math.round(r.firstMs)}→${r.rejoinMs === null ? 'never' : Math.round(r.rejoinMs)}`).join(', ')} ms)`);
+  }
+
+  const partial = FULL_SYSTEMS.length < 2 || ALL_PARTS.some((part) => !PARTS.has(part)) || references.length > 0;
   if (partial) {
     console.log('partial run (BENCH_SYSTEMS or BENCH_PARTS set, or a reference system run): results files left as they are');
     return;
   }
-  const results = { date: new Date().toISOString(), machine: { cores: (await import('node:os')).cpus().length }, trials: TRIALS, idleWindowMs: IDLE_WINDOW_MS, rows, raw, kills, crowd };
+  const results = { date: new Date().toISOString(), machine: { cores: (await import('node:os')).cpus().length }, trials: TRIALS, idleWindowMs: IDLE_WINDOW_MS, rows, raw, rejoins, kills, crowd };
   writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync('bench/results.svg', renderRatioChart(rows));
   console.log('wrote bench/results.json and bench/results.svg');

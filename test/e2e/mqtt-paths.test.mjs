@@ -4,10 +4,10 @@
 // support.mjs fails each test on any uncaught error or unhandled rejection in any page.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import mqtt from 'mqtt';
 import { startMosquitto } from '../../scripts/brokers.mjs';
-import { expectDecoding, launchChromium, openVisitor, startStaticServer, waitUntil } from './support.mjs';
+import { expectDecoding, openLivePair, openVisitor, useServerAndBrowser, waitUntil } from './support.mjs';
 
 const room = (label) => `${label}-${Math.random().toString(36).slice(2, 8)}`;
 const signalingState = (page) => page.evaluate(() => document.querySelector('video-chat').signalingState);
@@ -15,29 +15,12 @@ const callState = (page) => page.evaluate(() => document.querySelector('video-ch
 const leave = (page) => page.evaluate(() => document.querySelector('video-chat').leave());
 
 describe("MQTT.js's less-travelled paths in the bundle", () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    [server, browser] = await Promise.all([startStaticServer(), launchChromium()]);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function openLivePair(name, brokerUrl) {
-    const ada = await openVisitor(browser, server.origin, { room: name, broker: brokerUrl, name: 'Ada' });
-    const bob = await openVisitor(browser, server.origin, { room: name, broker: brokerUrl, name: 'Bob' });
-    await Promise.all([expectDecoding(ada.page), expectDecoding(bob.page)]);
-    return [ada, bob];
-  }
+  const fixture = useServerAndBrowser();
 
   it('leaves a call (the WebSocket stream is flushed and ended)', async () => {
     const broker = await startMosquitto();
     try {
-      const [ada, bob] = await openLivePair(room('leave'), broker.url);
+      const [ada, bob] = await openLivePair(fixture, room('leave'), broker.url);
       await leave(ada.page);
       assert.equal(await callState(ada.page), 'left');
       await waitUntil(bob.page, () => window.visit.events.some((e) => e.type === 'disconnected'), 5000);
@@ -51,7 +34,7 @@ describe("MQTT.js's less-travelled paths in the bundle", () => {
     let broker = await startMosquitto();
     const { wsPort, tcpPort } = broker;
     try {
-      const [ada, bob] = await openLivePair(room('restart'), broker.url);
+      const [ada, bob] = await openLivePair(fixture, room('restart'), broker.url);
       await broker.stop('SIGKILL');
       for (const { page } of [ada, bob]) await waitUntil(page, () => document.querySelector('video-chat').signalingState === 'reconnecting', 10000);
       broker = await startMosquitto({ wsPort, tcpPort });
@@ -68,7 +51,7 @@ describe("MQTT.js's less-travelled paths in the bundle", () => {
   it('leaves while reconnecting to a dead broker', async () => {
     const broker = await startMosquitto();
     try {
-      const [ada, bob] = await openLivePair(room('leave-reconnecting'), broker.url);
+      const [ada, bob] = await openLivePair(fixture, room('leave-reconnecting'), broker.url);
       await broker.stop('SIGKILL');
       await waitUntil(ada.page, () => document.querySelector('video-chat').signalingState === 'reconnecting', 10000);
       // Long enough for MQTT.js to have tried again at least once.
@@ -89,7 +72,7 @@ describe("MQTT.js's less-travelled paths in the bundle", () => {
     await new Promise((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const url = `ws://127.0.0.1:${silent.address().port}`;
-      const ada = await openVisitor(browser, server.origin, { room: room('end-connecting'), broker: url, name: 'Ada' });
+      const ada = await openVisitor(fixture.browser, fixture.server.origin, { room: room('end-connecting'), broker: url, name: 'Ada' });
       await waitUntil(ada.page, () => document.querySelector('video-chat').signalingState === 'connecting', 10000);
       await waitUntil(ada.page, () => document.querySelector('video-chat').state === 'joining', 10000);
       await leave(ada.page);
@@ -108,7 +91,7 @@ describe("MQTT.js's less-travelled paths in the bundle", () => {
       let presence;
       outsider.on('message', (topic) => (presence ??= topic.endsWith('/presence') ? topic : undefined));
       await outsider.subscribeAsync('#');
-      const [ada, bob] = await openLivePair(room('big'), broker.url);
+      const [ada, bob] = await openLivePair(fixture, room('big'), broker.url);
       assert.ok(presence, 'saw the room topic');
       // Not subscribed to its own megabytes: MQTT.js in Node takes seconds to parse them.
       await outsider.unsubscribeAsync('#');

@@ -2,12 +2,12 @@
 // brokers meet, a broken media path recovers by ICE restart. Real mosquitto, real Chromium.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import mqtt from 'mqtt';
 import { chromium } from 'playwright-core';
 import { startAedes, startMosquitto } from '../../scripts/brokers.mjs';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
-import { expectDecoding, guardPages, launchChromium, openVisitor, startStaticServer, waitUntil } from './support.mjs';
+import { expectDecoding, guardPages, openLivePair, openVisitor, useServerAndBrowser, waitUntil } from './support.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const room = (label) => `${label}-${Math.random().toString(36).slice(2, 8)}`;
@@ -16,25 +16,7 @@ const events = (page, type) => page.evaluate((t) => window.visit.events.filter((
 const blockMedia = (blocked) => execFileSync('iptables', [blocked ? '-I' : '-D', 'INPUT', '-p', 'udp', '-j', 'DROP']);
 
 describe('calls that survive', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    [server, browser] = await Promise.all([startStaticServer(), launchChromium()]);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  /** Ada and Bob in one room on one broker, once each decodes the other's video. */
-  async function openLivePair(name, brokerUrl) {
-    const ada = await openVisitor(browser, server.origin, { room: name, broker: brokerUrl, name: 'Ada' });
-    const bob = await openVisitor(browser, server.origin, { room: name, broker: brokerUrl, name: 'Bob' });
-    await Promise.all([expectDecoding(ada.page), expectDecoding(bob.page)]);
-    return [ada, bob];
-  }
+  const fixture = useServerAndBrowser();
 
   it('notices a visitor whose browser process was killed, as vanished, within 2 s', async () => {
     const broker = await startMosquitto();
@@ -42,8 +24,8 @@ describe('calls that survive', () => {
     try {
       const doomed = guardPages(await chromium.connect(doomedServer.wsEndpoint()));
       const name = room('kill');
-      const ada = await openVisitor(browser, server.origin, { room: name, broker: broker.url, name: 'Ada' });
-      const bob = await openVisitor(doomed, server.origin, { room: name, broker: broker.url, name: 'Bob' });
+      const ada = await openVisitor(fixture.browser, fixture.server.origin, { room: name, broker: broker.url, name: 'Ada' });
+      const bob = await openVisitor(doomed, fixture.server.origin, { room: name, broker: broker.url, name: 'Bob' });
       await Promise.all([expectDecoding(ada.page), expectDecoding(bob.page)]);
       const killedAt = Date.now();
       doomedServer.process().kill('SIGKILL');
@@ -65,7 +47,7 @@ describe('calls that survive', () => {
     try {
       for (const how of ['navigate', 'close']) {
         const name = room(how);
-        const [ada, bob] = await openLivePair(name, broker.url);
+        const [ada, bob] = await openLivePair(fixture, name, broker.url);
         const goneAt = Date.now();
         if (how === 'navigate') await bob.page.goto('about:blank');
         else await bob.page.close({ runBeforeUnload: true });
@@ -87,7 +69,7 @@ describe('calls that survive', () => {
     const { wsPort, tcpPort } = broker;
     try {
       const name = room('outage');
-      const [ada, bob] = await openLivePair(name, broker.url);
+      const [ada, bob] = await openLivePair(fixture, name, broker.url);
 
       await broker.stop('SIGKILL');
       await waitUntil(ada.page, () => document.querySelector('video-chat').signalingState === 'reconnecting', 10000);
@@ -99,7 +81,7 @@ describe('calls that survive', () => {
       for (const n of decoded) assert.ok(n > 50, `only ${n} frames in 5 s`);
 
       broker = await startMosquitto({ wsPort, tcpPort });
-      const cy = await openVisitor(browser, server.origin, { room: name, broker: broker.url, name: 'Cy' });
+      const cy = await openVisitor(fixture.browser, fixture.server.origin, { room: name, broker: broker.url, name: 'Cy' });
       for (const { page } of [ada, bob, cy]) {
         await waitUntil(page, () => window.remoteFrames().length === 2 && window.remoteFrames().every((n) => n > 0), 30000);
       }
@@ -125,8 +107,8 @@ describe('calls that survive', () => {
     try {
       await waitForBridge(hub, edge);
       const name = room('bridge');
-      const ada = await openVisitor(browser, server.origin, { room: name, broker: hub.url, name: 'Ada' });
-      const bob = await openVisitor(browser, server.origin, { room: name, broker: edge.url, name: 'Bob' });
+      const ada = await openVisitor(fixture.browser, fixture.server.origin, { room: name, broker: hub.url, name: 'Ada' });
+      const bob = await openVisitor(fixture.browser, fixture.server.origin, { room: name, broker: edge.url, name: 'Bob' });
       await Promise.all([expectDecoding(ada.page), expectDecoding(bob.page)]);
       await Promise.all([ada.context.close(), bob.context.close()]);
     } finally {
@@ -141,12 +123,12 @@ describe('calls that survive', () => {
     try {
       const brokers = `${first.url} ${second.url}`;
       const name = room('failover');
-      const ada = await openVisitor(browser, server.origin, { room: name, broker: brokers, name: 'Ada' });
+      const ada = await openVisitor(fixture.browser, fixture.server.origin, { room: name, broker: brokers, name: 'Ada' });
       await expectNoDecodingYet(ada.page);
       await first.stop('SIGKILL');
       await waitUntil(ada.page, () => document.querySelector('video-chat').signalingState === 'online'
         && window.visit.events.filter((e) => e.type === 'signaling-state').length >= 3, 20000);
-      const bob = await openVisitor(browser, server.origin, { room: name, broker: second.url, name: 'Bob' });
+      const bob = await openVisitor(fixture.browser, fixture.server.origin, { room: name, broker: second.url, name: 'Bob' });
       await Promise.all([expectDecoding(ada.page, 10, 20000), expectDecoding(bob.page, 10, 20000)]);
       await Promise.all([ada.context.close(), bob.context.close()]);
     } finally {
@@ -165,7 +147,7 @@ describe('calls that survive', () => {
       } else callback(null, subscription);
     };
     try {
-      const ada = await openVisitor(browser, server.origin, { room: room('refused'), broker: broker.url, name: 'Ada' });
+      const ada = await openVisitor(fixture.browser, fixture.server.origin, { room: room('refused'), broker: broker.url, name: 'Ada' });
       await waitUntil(ada.page, () => window.visit.joinedAt !== undefined, 20000);
       assert.ok(refusals >= 2, `refused ${refusals} times`);
       const errors = await events(ada.page, 'error');
@@ -182,7 +164,7 @@ describe('calls that survive', () => {
     const broker = await startMosquitto();
     try {
       const name = room('ice');
-      const [ada, bob] = await openLivePair(name, broker.url);
+      const [ada, bob] = await openLivePair(fixture, name, broker.url);
       const ufragBefore = await remoteUfrag(ada.page);
       // WebRTC media is UDP and signaling is TCP: dropping UDP on loopback breaks only the media path,
       // for long enough that the browser finds the connection broken (a quiet heartbeat alone is
@@ -208,7 +190,7 @@ describe('calls that survive', () => {
     const broker = await startMosquitto();
     try {
       const name = room('again');
-      const [ada, bob] = await openLivePair(name, broker.url);
+      const [ada, bob] = await openLivePair(fixture, name, broker.url);
       // Media (UDP) down for longer than the ICE restarts last; signaling (TCP) stays up.
       blockMedia(true);
       let brokenFor;

@@ -90,3 +90,24 @@ export function useBrokerServerAndBrowser() {
   });
   return fixture;
 }
+
+/** A static server and one guarded Chromium, for a suite that starts its own brokers. Read its fields inside tests. */
+export function useServerAndBrowser() {
+  const fixture = {};
+  before(async () => {
+    [fixture.server, fixture.browser] = await Promise.all([startStaticServer(), launchChromium()]);
+  });
+  after(async () => {
+    await fixture.browser?.close();
+    await fixture.server?.close();
+  });
+  return fixture;
+}
+
+/** Ada and Bob in one room on one broker, once each decodes the other's video. */
+export async function openLivePair({ browser, server }, room, brokerUrl) {
+  const ada = await openVisitor(browser, server.origin, { room, broker: brokerUrl, name: 'Ada' });
+  const bob = await openVisitor(browser, server.origin, { room, broker: brokerUrl, name: 'Bob' });
+  await Promise.all([expectDecoding(ada.page), expectDecoding(bob.page)]);
+  return [ada, bob];
+}
