@@ -38,6 +38,9 @@ export class CallController implements ReactiveController {
       host.dispatchEvent(chatEvent('left', detail));
     });
     call.addEventListener('participant-joined', ({ detail: participant }) => {
+      // A tile's player is built from the participant's tracks: redraw when they change (a track
+      // can arrive after the connection is up, and a recovered path needs a new player).
+      for (const type of ['track-added', 'track-removed', 'media-renewed'] as const) participant.addEventListener(type, update);
       update();
       host.dispatchEvent(chatEvent('connected', { peerId: participant.peerId, name: this.nameOf(participant.name) }));
     });

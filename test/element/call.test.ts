@@ -3,6 +3,7 @@ import { expect, fixtureCleanup } from '@open-wc/testing';
 import { brokerUrl } from '../support/broker-url.js';
 import '../../src/video-chat.js';
 import type { VideoChat } from '../../src/element/video-chat.element.js';
+import type { RemoteParticipant } from '../../src/call/participant.js';
 import { collectPageErrors, expectRemoteFramesDecoding, nextEvent, remoteTiles, uniqueRoom, waitFor } from '../support/helpers.js';
 
 const created: VideoChat[] = [];
@@ -103,6 +104,21 @@ describe('<video-chat> calls', () => {
     expect(remoteTiles(ada)).to.have.length(0);
     expect(ada.shadowRoot?.querySelector('[part~="empty"]')).to.exist;
     expect(bob.localStream).to.equal(undefined);
+  });
+
+  it("redraws a tile when its participant's tracks change after the connection is up", async () => {
+    const [ada] = await connectedPair();
+    const participant = (ada as unknown as { controller: { call: { participants: RemoteParticipant[] } } }).controller.call.participants[0];
+    const tileStream = () => remoteTiles(ada)[0].querySelector('video')!.srcObject as MediaStream;
+    await waitFor(() => tileStream().getVideoTracks().length === 1, 'the camera on the tile');
+    const tracks = new Map((['camera', 'microphone'] as const).map((source) => [source, participant.track(source)!]));
+    // As when a track ends, or arrives only after the connection is up.
+    participant.syncTracks(new Map([['microphone', tracks.get('microphone')!]]));
+    await ada.updateComplete;
+    expect(tileStream().getVideoTracks(), 'the camera gone from the tile').to.have.length(0);
+    participant.syncTracks(tracks);
+    await ada.updateComplete;
+    expect(tileStream().getVideoTracks(), 'the camera back on the tile').to.have.length(1);
   });
 
   it('does not hang up when the element is moved within the page', async () => {
