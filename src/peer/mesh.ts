@@ -80,10 +80,15 @@ const CROWDED_FROM = 4;
  */
 const REINTRODUCE_AFTER_MS = [4000, 15_000, 60_000];
 
-/** How long a peer reported gone by the broker gets to prove otherwise over its heartbeat. */
+/** How long a peer reported gone by the broker gets to prove otherwise over its link. */
 const GOODBYE_CONFIRM_MS = 750;
-/** Heartbeat silence, at that point, that confirms the peer gone: two heartbeat intervals. */
+/** Heartbeat silence, at that point, that suggests the peer gone: two heartbeat intervals. */
 const GOODBYE_SILENCE_MS = 2 * HEARTBEAT_INTERVAL_MS;
+/**
+ * Packets still in flight from a peer that just died may land shortly after its goodbye: counting
+ * what arrives starts this long after the goodbye.
+ */
+const GOODBYE_IN_FLIGHT_MS = 150;
 
 /**
  * A used prepared offer is replaced after this pause, and only once no pair is still connecting:
@@ -206,9 +211,10 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
 
   /**
    * A goodbye came through the broker: the peer left, or (its Last Will) its broker connection
-   * died. Anyone who saw one can replay it, so a live link is ended only if the heartbeat agrees:
-   * a peer not heard from shortly after is gone; one still heard stays (only its broker connection
-   * broke, or the goodbye was a replay). A real goodbye also arrives over the link itself.
+   * died. Anyone who saw one can replay it, so a live link is ended only if the link agrees: a
+   * peer neither heard nor sending anything shortly after is gone; one still heard, or whose media
+   * still arrives, stays (only its broker connection broke, or the goodbye was a replay). A real
+   * goodbye also arrives over the link itself.
    */
   private confirmGone(remotePeerId: string, reason: DisconnectReason): void {
     const link = this.links.get(remotePeerId);
@@ -225,11 +231,18 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
       if (reason === 'left') this.dropLink(remotePeerId, 'left');
       return;
     }
-    setTimeout(() => {
+    let bytesBefore: Promise<number | undefined> = Promise.resolve(undefined);
+    setTimeout(() => (bytesBefore = link.bytesReceived()), GOODBYE_IN_FLIGHT_MS);
+    setTimeout(async () => {
       // Silence, not merely nothing since the goodbye: a heartbeat already on its way when the
       // peer left can land just after its goodbye.
-      const silentFor = performance.now() - link.lastHeardAt;
-      if (this.links.get(remotePeerId) === link && silentFor >= GOODBYE_SILENCE_MS) this.dropLink(remotePeerId, reason);
+      if (this.links.get(remotePeerId) !== link || performance.now() - link.lastHeardAt < GOODBYE_SILENCE_MS) return;
+      // A silent heartbeat alone does not prove death: a page on a starved machine can stall for
+      // seconds (its broker connection timing out meanwhile) while its browser still sends media.
+      // A dead peer sends nothing at all.
+      const [before, now] = await Promise.all([bytesBefore, link.bytesReceived()]);
+      if (before !== undefined && now !== undefined && now > before) return;
+      if (this.links.get(remotePeerId) === link) this.dropLink(remotePeerId, reason);
     }, GOODBYE_CONFIRM_MS);
   }
 

@@ -161,6 +161,24 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   }
 
   /**
+   * Bytes received from the peer over every candidate pair (media, data and RTCP; STUN excluded),
+   * or undefined if the browser cannot say. Counted by the browser's network stack, so it keeps
+   * rising while the peer's browser runs, even when its page (or ours) is too busy to say so.
+   */
+  async bytesReceived(): Promise<number | undefined> {
+    if (this.state === 'closed') return undefined;
+    try {
+      let bytes = 0;
+      (await this.pc.getStats()).forEach((report: { type: string; bytesReceived?: number }) => {
+        if (report.type === 'candidate-pair') bytes += report.bytesReceived ?? 0;
+      });
+      return bytes;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
    * Starts as the offering side: sends the prepared offer; a connection made here for offering
    * has its senders already, and the browser asks for the offer by itself (`negotiationneeded`).
    */

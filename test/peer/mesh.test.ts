@@ -244,4 +244,34 @@ describe('PeerMesh: goodbyes through the broker', () => {
     expect(gone).to.deep.equal(['left']);
     for (const m of [ada, bob]) m.close();
   });
+
+  it('keeps a peer whose page stalls (heartbeat silent) while its media still arrives, after its will', async () => {
+    const { meshes, portFor } = wiredMeshes();
+    const camera = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+    const ada = new PeerMesh({ peerId: 'aaaaaaaaaaaa', name: 'Ada', rtcConfiguration: { iceServers: [] }, sources: new LocalSources(), signal: portFor('aaaaaaaaaaaa') });
+    const bob = new PeerMesh({ peerId: 'bbbbbbbbbbbb', name: 'Bob', rtcConfiguration: { iceServers: [] }, sources: await sourcesOf(camera), signal: portFor('bbbbbbbbbbbb') });
+    meshes.set('aaaaaaaaaaaa', ada).set('bbbbbbbbbbbb', bob);
+    ada.announce();
+    bob.announce();
+    await waitFor(() => ada.peers.length === 1 && bob.peers.length === 1, 'both connected', 10000);
+    await waitFor(() => ada.link('bbbbbbbbbbbb')!.lastHeardAt > 0, 'the heartbeat');
+    const gone: string[] = [];
+    ada.addEventListener('peer-disconnected', ({ detail }) => gone.push(detail.reason));
+    // Bob's page stalls: its heartbeat stops (as when its main thread is busy for seconds), its
+    // broker connection times out and the broker publishes its will; its browser still sends media.
+    const bobControl = (bob.link('aaaaaaaaaaaa') as unknown as { control: { timer?: ReturnType<typeof setInterval> } }).control;
+    clearInterval(bobControl.timer);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    ada.handle({ kind: 'bye', from: 'bbbbbbbbbbbb', reason: 'vanished' });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(gone, 'a stalled page is not a dead one').to.deep.equal([]);
+    // Bob's browser dies: nothing arrives any more, and the next will is believed.
+    meshes.delete('bbbbbbbbbbbb');
+    (bob as unknown as { links: Map<string, { close(): void }> }).links.get('aaaaaaaaaaaa')!.close();
+    ada.handle({ kind: 'bye', from: 'bbbbbbbbbbbb', reason: 'vanished' });
+    await waitFor(() => gone.length === 1, 'Bob reported gone', 5000);
+    expect(gone).to.deep.equal(['vanished']);
+    for (const m of [ada, bob]) m.close();
+    camera.getTracks().forEach((t) => t.stop());
+  });
 });
