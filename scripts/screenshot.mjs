@@ -1,5 +1,7 @@
-// Takes docs/screenshot.png from a real headless run: two demo pages join one room and the first
-// page's element is captured once both remote tiles decode video. Run: npm run screenshot
+// Screenshots of the views a visitor sees, from real headless runs of the demo page: visitors join
+// one room and each view is captured once every remote tile decodes video. Writes
+// docs/screenshots/*.png. Run: npm run screenshot [view ...]
+import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './chromium.mjs';
 import { startDemoServer } from './demo-server.mjs';
@@ -8,25 +10,59 @@ import { runInLoopbackNamespace } from './system-check.mjs';
 // WebRTC must stay on 127.0.0.1: re-run inside a loopback-only network namespace.
 runInLoopbackNamespace();
 
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+/** Opens the demo as `name` in its own context and joins `room` from the pre-join view. */
+async function join(browser, demo, room, name, viewport = DESKTOP) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  await page.goto(`${demo.url}?room=${encodeURIComponent(room)}`);
+  const element = page.locator('video-chat');
+  await element.locator('[part~="prejoin"] input').fill(name);
+  await element.locator('[part~="join"]').click();
+  return page;
+}
+
+async function decodingAll(page, remotes) {
+  await page.waitForFunction((n) => {
+    const videos = [...document.querySelector('video-chat').shadowRoot.querySelectorAll('[part~="remote"]:not([part~="camera-off"]) video')];
+    return videos.length >= n && videos.every((v) => v.getVideoPlaybackQuality().totalVideoFrames > 20);
+  }, remotes, { timeout: 30000 });
+}
+
+const VIEWS = {
+  /** Two people; the other has muted and turned the camera off. */
+  async 'two-people'(browser, demo) {
+    const ada = await join(browser, demo, 'shots-two', 'Ada Lovelace');
+    const grace = await join(browser, demo, 'shots-two', 'Grace Hopper');
+    await decodingAll(ada, 1);
+    await grace.evaluate(() => Object.assign(document.querySelector('video-chat'), { muted: true, cameraOff: true }));
+    await ada.waitForFunction(() => document.querySelector('video-chat').shadowRoot.querySelector('[part~="remote"][part~="camera-off"]'));
+    await ada.waitForTimeout(300);
+    return ada;
+  },
+  /** A phone: one remote large, the self-view small. */
+  async phone(browser, demo) {
+    const ada = await join(browser, demo, 'shots-phone', 'Ada', PHONE);
+    await join(browser, demo, 'shots-phone', 'Grace');
+    await decodingAll(ada, 1);
+    return ada;
+  },
+};
+
+const wanted = process.argv.slice(2).filter((name) => !name.startsWith('-'));
+mkdirSync('docs/screenshots', { recursive: true });
 const demo = await startDemoServer();
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
 try {
-  const pages = [];
-  for (const name of ['Ada', 'Grace']) {
-    const page = await (await browser.newContext({ viewport: { width: 900, height: 640 } })).newPage();
-    await page.goto(demo.url);
-    await page.fill('#name', name);
-    await page.locator('video-chat').locator('[part~="join"]').click();
-    pages.push(page);
+  for (const [name, view] of Object.entries(VIEWS)) {
+    if (wanted.length && !wanted.includes(name)) continue;
+    const page = await view(browser, demo);
+    await page.screenshot({ path: `docs/screenshots/${name}.png` });
+    console.log(`wrote docs/screenshots/${name}.png`);
+    for (const context of browser.contexts()) await context.close();
   }
-  for (const page of pages) {
-    await page.waitForFunction(() => {
-      const video = document.querySelector('video-chat').shadowRoot.querySelector('[part~="remote"] video');
-      return video && video.getVideoPlaybackQuality().totalVideoFrames > 30;
-    }, undefined, { timeout: 20000 });
-  }
-  await pages[0].locator('video-chat').screenshot({ path: 'docs/screenshot.png' });
-  console.log('wrote docs/screenshot.png');
 } finally {
   await browser.close();
   await demo.close();

@@ -2,6 +2,7 @@
  * A remote visitor of the call as the UI sees it: who it is and its tracks by source. Views
  * subscribe to its events instead of rebuilding from streams.
  */
+import type { MediaState } from '../media/local-sources.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 
 /** Where a track comes from on the visitor's side. */
@@ -21,11 +22,14 @@ export interface RemoteParticipantEventMap {
   'track-muted': CustomEvent<TrackEventDetail & { muted: boolean }>;
   /** The media path came back after an outage: players should attach afresh (see `generation`). */
   'media-renewed': Event;
+  /** The visitor muted or unmuted, or turned its camera off or on (see `microphoneOn`, `cameraOn`). */
+  'state-changed': Event;
 }
 
 export class RemoteParticipant extends TypedEventTarget<RemoteParticipantEventMap> {
   private readonly tracks = new Map<TrackSource, MediaStreamTrack>();
   private renewals = 0;
+  private state: MediaState = { microphone: true, camera: true };
 
   constructor(
     /** Random id the visitor picked for this visit. */
@@ -44,6 +48,23 @@ export class RemoteParticipant extends TypedEventTarget<RemoteParticipantEventMa
   /** The sources the visitor sends. */
   get sources(): TrackSource[] {
     return [...this.tracks.keys()];
+  }
+
+  /** Whether the visitor's microphone is on (it says so over the link; assumed on until it does). */
+  get microphoneOn(): boolean {
+    return this.state.microphone;
+  }
+
+  /** Whether the visitor's camera is on (it says so over the link; assumed on until it does). */
+  get cameraOn(): boolean {
+    return this.state.camera;
+  }
+
+  /** Takes the media state the visitor told. */
+  setState(state: MediaState): void {
+    if (state.microphone === this.state.microphone && state.camera === this.state.camera) return;
+    this.state = { ...state };
+    this.dispatchEvent(new Event('state-changed'));
   }
 
   /** Grows each time the media path recovers; a player keyed on it attaches afresh. */

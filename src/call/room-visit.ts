@@ -137,8 +137,12 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
     const { name, iceServers, connectTimeoutMs, sources } = this.options;
     const mesh = new PeerMesh({ peerId: this.peerId, name, rtcConfiguration: { iceServers }, sources, signal, connectTimeoutMs, earlySpare });
     mesh.addEventListener('peer-connected', ({ detail }) => {
+      const { link } = detail;
       const participant = new RemoteParticipant(detail.peerId, detail.name);
-      participant.syncTracks(detail.link.remoteTracks);
+      participant.syncTracks(link.remoteTracks);
+      const takeState = () => link.remoteState && participant.setState(link.remoteState);
+      takeState();
+      link.addEventListener('remote-state', takeState);
       this.participantsById.set(detail.peerId, participant);
       this.dispatchEvent(new CustomEvent('participant-joined', { detail: participant }));
     });

@@ -40,7 +40,7 @@ export class CallController implements ReactiveController {
     call.addEventListener('participant-joined', ({ detail: participant }) => {
       // A tile's player is built from the participant's tracks: redraw when they change (a track
       // can arrive after the connection is up, and a recovered path needs a new player).
-      for (const type of ['track-added', 'track-removed', 'media-renewed'] as const) participant.addEventListener(type, update);
+      for (const type of ['track-added', 'track-removed', 'media-renewed', 'state-changed'] as const) participant.addEventListener(type, update);
       update();
       host.dispatchEvent(chatEvent('connected', { peerId: participant.peerId, name: this.nameOf(participant.name) }));
     });

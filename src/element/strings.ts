@@ -19,6 +19,8 @@ export interface Strings {
   youLeft: string;
   callControls: string;
   mute: string;
+  /** Read out for the mic-off mark on a muted visitor's tile. */
+  microphoneOff: string;
   cameraOff: string;
   leave: string;
   enableSound: string;
@@ -92,6 +94,7 @@ export const english: Strings = {
   youLeft: 'You left the call.',
   callControls: 'Call controls',
   mute: 'Mute',
+  microphoneOff: 'Microphone off',
   cameraOff: 'Camera off',
   leave: 'Leave',
   enableSound: 'Enable sound',

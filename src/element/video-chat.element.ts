@@ -27,12 +27,15 @@ import { emptyNote, remoteTiles, selfTile } from './views/tiles.js';
  * @csspart local - The visitor's own tile (muted, mirrored).
  * @csspart remote - A remote peer's tile.
  * @csspart video - The `<video>` inside a tile.
- * @csspart name - The name label inside a tile.
+ * @csspart name - The name label inside a tile (with a mic-off mark while that visitor is muted).
+ * @csspart muted - Added to a tile while its visitor's microphone is off.
+ * @csspart camera-off - Added to a tile while its visitor's camera is off; the tile shows the visitor's initials.
+ * @csspart avatar - The initials shown on a camera-off tile.
  * @csspart empty - The note shown while nobody else is in the room.
- * @csspart controls - The bar of call controls.
- * @csspart button - Every button; also `mic`, `camera`, `leave`, `join` or `unmute`.
- * @csspart mic - The microphone toggle: labelled "Mute", `aria-pressed="true"` while muted.
- * @csspart camera - The camera toggle: labelled "Camera off", `aria-pressed="true"` while the camera is off.
+ * @csspart controls - The bar of call controls; it stays at the bottom of the window while the element runs below it.
+ * @csspart button - Every button; also `mic`, `camera`, `leave`, `join` or `unmute`. Icon buttons carry their name as `aria-label` and show it as a tooltip.
+ * @csspart mic - The microphone toggle: named "Mute", `aria-pressed="true"` while muted.
+ * @csspart camera - The camera toggle: named "Camera off", `aria-pressed="true"` while the camera is off.
  * @csspart leave - The leave button.
  * @csspart unmute - Shown when the browser blocked sound until a click.
  * @csspart prejoin - The pre-join view (camera preview, name field, Join button).
@@ -44,6 +47,8 @@ import { emptyNote, remoteTiles, selfTile } from './views/tiles.js';
  * @cssprop [--video-chat-radius=8px] - Corner radius of the element and its tiles.
  * @cssprop [--video-chat-gap=8px] - Space between tiles and controls.
  * @cssprop [--video-chat-font=14px/1.4 system-ui, sans-serif] - Font shorthand.
+ * @cssprop [--video-chat-tile-background=#1f2937] - Background of a camera-off tile, behind the initials.
+ * @cssprop [--video-chat-controls-background=rgb(17 20 24 / 0.85)] - Background of the control bar.
  */
 export class VideoChat extends LitElement {
   static override styles = videoChatStyles;
@@ -82,10 +87,32 @@ export class VideoChat extends LitElement {
    */
   @property({ type: Boolean, reflect: true }) autojoin = false;
 
+  /**
+   * The microphone is muted: peers get silence and see the mic-off mark on this visitor's tile.
+   * Kept across joins; the mic button toggles it.
+   */
+  @property({ type: Boolean, reflect: true }) muted = false;
+
+  /**
+   * The camera is off: peers get no picture and see this visitor's initials instead. Kept across
+   * joins; the camera button toggles it.
+   */
+  @property({ type: Boolean, reflect: true, attribute: 'camera-off' }) cameraOff = false;
+
   @state() private soundBlocked = false;
 
   private readonly strings = english;
   private readonly controller = new CallController(this, () => this.strings);
+
+  constructor() {
+    super();
+    // The engine's slots are the truth (a page may drive them through the engine too).
+    const { microphone, camera } = this.controller.call.sources;
+    this.controller.call.addEventListener('local-media', () => {
+      this.muted = !microphone.enabled;
+      this.cameraOff = !camera.enabled;
+    });
+  }
 
   /** `'idle' | 'joining' | 'joined' | 'left'` (`idle` also while the pre-join preview is on). */
   get state(): VideoChatState {
@@ -147,6 +174,11 @@ export class VideoChat extends LitElement {
       const { room, broker, iceServers, password, autojoin } = this;
       this.controller.call.configure({ room, broker, iceServers, password, autojoin, name: cleanName(this.name) });
     }
+    // Read both first: applying one makes the engine report both, and that report rewrites the
+    // other property with the engine's state before it was applied.
+    const { muted, cameraOff } = this;
+    if (changed.has('muted')) this.controller.call.setMicrophoneEnabled(!muted);
+    if (changed.has('cameraOff')) this.controller.call.setCameraEnabled(!cameraOff);
   }
 
   /** Plays a remote tile with sound; if the browser blocks that until a click, plays muted and offers a button. */
@@ -183,7 +215,13 @@ export class VideoChat extends LitElement {
     return html`
       <div class=${inCall ? 'stage' : nothing} part=${inCall ? nothing : 'prejoin'}>
         <div class=${inCall ? 'grid' : 'preview'} part=${inCall ? 'grid' : nothing} style=${inCall ? `--columns: ${columns}; --rows: ${rows}` : nothing}>
-          ${selfTile({ stream: call.localStream, name: this.controller.nameOf(cleanName(this.name)), inCall, hidden: call.state === 'left' || call.state === 'leaving' }, strings)}
+          ${selfTile({
+            stream: call.localStream,
+            name: this.controller.nameOf(cleanName(this.name)),
+            inCall,
+            hidden: call.state === 'left' || call.state === 'leaving',
+            state: call.sources.state,
+          }, strings)}
           ${remoteTiles(participants, (name) => this.controller.nameOf(name), strings, (event) => this.playRemote(event))}
         </div>
         ${inCall
@@ -192,8 +230,8 @@ export class VideoChat extends LitElement {
               microphone: { present: !!microphone.track, on: microphone.enabled },
               camera: { present: !!camera.track, on: camera.enabled },
               soundBlocked: this.soundBlocked,
-              onMicrophone: () => call.setMicrophoneEnabled(!microphone.enabled),
-              onCamera: () => call.setCameraEnabled(!camera.enabled),
+              onMicrophone: () => (this.muted = microphone.enabled),
+              onCamera: () => (this.cameraOff = camera.enabled),
               onEnableSound: () => this.enableSound(),
               onLeave: () => void this.leave(),
             }, strings)}`

@@ -81,25 +81,109 @@ export const videoChatStyles = css`
     position: absolute;
     left: 8px;
     bottom: 8px;
+    display: flex;
+    align-items: center;
+    gap: 4px;
     max-width: calc(100% - 16px);
     padding: 2px 8px;
-    overflow: hidden;
-    white-space: nowrap;
-    text-overflow: ellipsis;
     background: rgb(0 0 0 / 0.6);
     color: #fff;
     border-radius: 4px;
+  }
+  [part~='name'] .label {
+    overflow: hidden;
+    white-space: nowrap;
+    text-overflow: ellipsis;
+  }
+  .muted-mark {
+    display: inline-flex;
+    color: #fca5a5;
+  }
+  .muted-mark .icon {
+    width: 1em;
+    height: 1em;
+  }
+  /* A tile whose camera is off shows its visitor's initials, not a black (or frozen) frame. */
+  [part~='avatar'] {
+    position: absolute;
+    inset: 0;
+    display: grid;
+    place-items: center;
+    background: var(--video-chat-tile-background, #1f2937);
+  }
+  [part~='avatar'] span {
+    display: grid;
+    place-items: center;
+    width: min(40%, 7rem);
+    aspect-ratio: 1;
+    border-radius: 50%;
+    background: var(--video-chat-accent, #2563eb);
+    color: #fff;
+    font-size: clamp(1rem, 6cqi, 2.5rem);
+    font-weight: 600;
+  }
+  [part~='tile'] {
+    container-type: inline-size;
   }
   [part~='empty'] {
     margin: 0;
     text-align: center;
     opacity: 0.85;
   }
+  /* The control bar stays in view however tall the element is: it sticks to the bottom of the
+     window while the element's own bottom is below the fold. */
   [part~='controls'] {
+    position: sticky;
+    bottom: 0;
+    z-index: 2;
     display: flex;
     flex-wrap: wrap;
     justify-content: center;
     gap: var(--video-chat-gap, 8px);
+    padding: var(--video-chat-gap, 8px);
+    background: var(--video-chat-controls-background, rgb(17 20 24 / 0.85));
+    border-radius: var(--video-chat-radius, 8px);
+  }
+  .icon {
+    width: 1.25em;
+    height: 1.25em;
+    flex: none;
+  }
+  button.icon-button {
+    position: relative;
+    display: inline-grid;
+    place-items: center;
+    width: 3rem;
+    height: 3rem;
+    padding: 0;
+  }
+  button .icon + span {
+    margin-inline-start: 6px;
+  }
+  [part~='unmute'] {
+    display: inline-flex;
+    align-items: center;
+  }
+  /* Tooltips: the button's accessible name, on hover and on keyboard focus. */
+  [data-tooltip]::after {
+    content: attr(data-tooltip);
+    position: absolute;
+    bottom: calc(100% + 6px);
+    left: 50%;
+    transform: translateX(-50%);
+    padding: 4px 8px;
+    border-radius: 4px;
+    background: #000;
+    color: #fff;
+    font-size: 12px;
+    white-space: nowrap;
+    pointer-events: none;
+    opacity: 0;
+    transition: opacity 0.15s;
+  }
+  [data-tooltip]:hover::after,
+  [data-tooltip]:focus-visible::after {
+    opacity: 1;
   }
   button {
     font: inherit;

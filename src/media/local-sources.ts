@@ -69,6 +69,12 @@ export class LocalSource {
   }
 }
 
+/** What peers are told of a visitor's media: whether its microphone and camera are on. */
+export interface MediaState {
+  microphone: boolean;
+  camera: boolean;
+}
+
 export interface LocalSourcesEventMap {
   /** A slot's track or enabled state changed. */
   change: Event;
@@ -83,6 +89,12 @@ export class LocalSources extends TypedEventTarget<LocalSourcesEventMap> {
   /** The slots in the fixed order of a connection's transceivers: audio, then video. */
   get all(): readonly LocalSource[] {
     return [this.microphone, this.camera];
+  }
+
+  /** Whether each source is on: captured and neither muted nor turned off. */
+  get state(): MediaState {
+    const on = (source: LocalSource) => source.enabled && source.track !== undefined && source.track.readyState === 'live';
+    return { microphone: on(this.microphone), camera: on(this.camera) };
   }
 
   /** Fills the slots from a captured stream (its first audio and first video track). */

@@ -28,7 +28,7 @@ export function createPeerConnection(rtcConfiguration: RTCConfiguration, sources
     preferCommonCodecs(transceiver, source.kind);
     void source.bind(transceiver.sender);
   }
-  return { pc, control: new ControlChannel(pc) };
+  return { pc, control: new ControlChannel(pc, sources) };
 }
 
 /**
@@ -44,7 +44,7 @@ export function completeAnswer(connection: PeerConnection, sources: LocalSources
     transceiver.sender.setStreams(sources.stream);
     void source.bind(transceiver.sender);
   }
-  connection.control ??= new ControlChannel(connection.pc);
+  connection.control ??= new ControlChannel(connection.pc, sources);
   return connection.control;
 }
 

@@ -1,8 +1,10 @@
 /**
  * A small data channel beside the media of every pair: a heartbeat that tells a live peer from a
- * vanished one without the broker, and a goodbye that arrives even while the broker is down.
- * It is negotiated out of band (same id on both sides), so it costs no extra signaling.
+ * vanished one without the broker, a goodbye that arrives even while the broker is down, and the
+ * state of the sender's media (muted, camera off) for the peer's tile. It is negotiated out of
+ * band (same id on both sides), so it costs no extra signaling.
  */
+import type { LocalSources, MediaState } from '../media/local-sources.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 
 export const HEARTBEAT_INTERVAL_MS = 250;
@@ -17,6 +19,22 @@ export interface ControlChannelEventMap {
   alive: Event;
   /** The peer said goodbye over the channel. */
   bye: Event;
+  /** The peer's media state arrived or changed (see `remoteState`). */
+  state: Event;
+}
+
+const STATE_PREFIX = 'state:';
+
+/** The peer's media state from a message, or undefined if it is not a well-formed one. */
+function parseState(data: unknown): MediaState | undefined {
+  if (typeof data !== 'string' || !data.startsWith(STATE_PREFIX) || data.length > 200) return undefined;
+  try {
+    const { microphone, camera } = JSON.parse(data.slice(STATE_PREFIX.length)) as Record<string, unknown>;
+    if (typeof microphone === 'boolean' && typeof camera === 'boolean') return { microphone, camera };
+  } catch {
+    // Not JSON: a peer of another kind, or a hostile one. Ignored.
+  }
+  return undefined;
 }
 
 export class ControlChannel extends TypedEventTarget<ControlChannelEventMap> {
@@ -24,14 +42,19 @@ export class ControlChannel extends TypedEventTarget<ControlChannelEventMap> {
   lastHeardAt = 0;
   /** Whether the peer is currently considered silent. */
   silent = false;
+  /** The peer's microphone and camera as it last told (undefined until it did). */
+  remoteState?: MediaState;
   private readonly channel: RTCDataChannel;
   private timer?: ReturnType<typeof setInterval>;
+  private readonly sendState = () => this.send(STATE_PREFIX + JSON.stringify(this.sources.state));
 
-  constructor(pc: RTCPeerConnection) {
+  constructor(pc: RTCPeerConnection, private readonly sources: LocalSources) {
     super();
     this.channel = pc.createDataChannel('control', { negotiated: true, id: CONTROL_CHANNEL_ID });
+    sources.addEventListener('change', this.sendState);
     this.channel.addEventListener('open', () => {
       this.heard();
+      this.sendState();
       // Ticking starts only now: before the channel opens there is nothing to send or to miss, and
       // a prepared offer may wait a long time for its peer.
       if (this.channel.readyState === 'open') this.timer ??= setInterval(() => this.tick(), HEARTBEAT_INTERVAL_MS);
@@ -39,6 +62,11 @@ export class ControlChannel extends TypedEventTarget<ControlChannelEventMap> {
     this.channel.addEventListener('message', ({ data }) => {
       this.heard();
       if (data === 'bye') this.dispatchEvent(new Event('bye'));
+      const state = parseState(data);
+      if (state && (state.microphone !== this.remoteState?.microphone || state.camera !== this.remoteState?.camera)) {
+        this.remoteState = state;
+        this.dispatchEvent(new Event('state'));
+      }
     });
   }
 
@@ -48,6 +76,7 @@ export class ControlChannel extends TypedEventTarget<ControlChannelEventMap> {
   }
 
   close(): void {
+    this.sources.removeEventListener('change', this.sendState);
     clearInterval(this.timer);
     this.channel.close();
   }

@@ -5,7 +5,7 @@
  * A bounded wait for `connected` ends in an ICE restart, because a rolled-back side sometimes
  * gathers no candidates for its answer and the pair would otherwise stay stuck.
  */
-import type { LocalSources } from '../media/local-sources.js';
+import type { LocalSources, MediaState } from '../media/local-sources.js';
 import { LIMITS, type CandidateSignal, type DescriptionSignal, type DirectedSignal } from '../signaling/messages.js';
 import { closePeerConnection, completeAnswer, createPeerConnection, type PeerConnection } from './connection-factory.js';
 import type { ControlChannel } from './control-channel.js';
@@ -85,6 +85,8 @@ export interface PeerLinkEventMap {
   recovered: Event;
   /** The peer said goodbye over the peer-to-peer control channel. */
   bye: Event;
+  /** The peer told its media state (muted, camera off); see `remoteState`. */
+  'remote-state': Event;
 }
 
 const CANDIDATE_BATCH_MS = 15;
@@ -158,6 +160,11 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   /** `performance.now()` when the peer was last heard over the control channel (0: never). */
   get lastHeardAt(): number {
     return this.control?.lastHeardAt ?? 0;
+  }
+
+  /** The peer's microphone and camera as it last told over the control channel. */
+  get remoteState(): MediaState | undefined {
+    return this.control?.remoteState;
   }
 
   /**
@@ -356,6 +363,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     if (this.control) return;
     this.control = control;
     control.addEventListener('bye', () => this.dispatchEvent(new Event('bye')));
+    control.addEventListener('state', () => this.dispatchEvent(new Event('remote-state')));
     control.addEventListener('silent', () => this.recover('silent'));
     // After an outage of the media path Chromium's <video> can stay frozen on a live track;
     // players given a new stream object attach afresh.

@@ -1,51 +1,11 @@
 import '../support/page-guard.js';
-import { expect, fixtureCleanup } from '@open-wc/testing';
-import { brokerUrl } from '../support/broker-url.js';
+import { expect } from '@open-wc/testing';
 import '../../src/video-chat.js';
-import type { VideoChat } from '../../src/element/video-chat.element.js';
 import type { RemoteParticipant } from '../../src/call/participant.js';
+import { connectedPair, joinAll, removeVisitors, visitor } from '../support/visitors.js';
 import { collectPageErrors, expectRemoteFramesDecoding, nextEvent, remoteTiles, uniqueRoom, waitFor } from '../support/helpers.js';
 
-const created: VideoChat[] = [];
-
-/** A joined-on-insert element on the test broker, with no STUN server (loopback only). */
-function visitor(room: string, name: string, extra: Record<string, string> = {}): VideoChat {
-  const el = document.createElement('video-chat');
-  el.setAttribute('room', room);
-  el.setAttribute('broker', brokerUrl);
-  el.setAttribute('name', name);
-  el.setAttribute('ice-servers', '[]');
-  el.setAttribute('autojoin', '');
-  for (const [key, value] of Object.entries(extra)) el.setAttribute(key, value);
-  el.style.width = '320px';
-  created.push(el);
-  return el;
-}
-
-/** Ada and Bob, in a fresh room, connected to each other. */
-async function connectedPair(): Promise<[VideoChat, VideoChat]> {
-  const room = uniqueRoom();
-  const ada = visitor(room, 'Ada');
-  const bob = visitor(room, 'Bob');
-  const connected = Promise.all([nextEvent(ada, 'connected'), nextEvent(bob, 'connected')]);
-  await joinAll(ada, bob);
-  await connected;
-  return [ada, bob];
-}
-
-async function joinAll(...elements: VideoChat[]): Promise<void> {
-  const joined = elements.map((el) => nextEvent(el, 'joined'));
-  elements.forEach((el) => document.body.append(el));
-  await Promise.all(joined);
-}
-
-afterEach(async () => {
-  await Promise.all(created.splice(0).map(async (el) => {
-    await el.leave();
-    el.remove();
-  }));
-  fixtureCleanup();
-});
+afterEach(removeVisitors);
 
 describe('<video-chat> calls', () => {
   it('connects two elements and each decodes the other\'s video', async () => {

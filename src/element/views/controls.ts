@@ -1,6 +1,7 @@
 /** The pre-join controls (name field, Join) and the call's control bar. */
 import { html, nothing } from 'lit';
 import type { Strings } from '../strings.js';
+import { icon, type IconName } from './icons.js';
 
 export interface PrejoinView {
   name: string;
@@ -31,13 +32,21 @@ export interface CallControlsView {
   onLeave(): void;
 }
 
+/** An icon button with a constant accessible name, shown as a tooltip on hover and focus. */
+function iconButton(part: string, label: string, iconName: IconName, onClick: () => void, options: { pressed?: boolean; disabled?: boolean } = {}) {
+  const pressed = options.pressed === undefined ? nothing : options.pressed ? 'true' : 'false';
+  return html`<button part="button ${part}" class="icon-button" aria-label=${label} data-tooltip=${label} aria-pressed=${pressed} ?disabled=${options.disabled ?? false} @click=${onClick}>${icon(iconName)}</button>`;
+}
+
 /** Mic and camera follow the WAI-ARIA toggle-button pattern: a constant name, the state in `aria-pressed`. */
 export function callControls(view: CallControlsView, strings: Strings) {
   const { microphone, camera } = view;
+  const micOn = microphone.present && microphone.on;
+  const cameraOn = camera.present && camera.on;
   return html`<div part="controls" role="toolbar" aria-label=${strings.callControls}>
-    <button part="button mic" aria-pressed=${microphone.present && microphone.on ? 'false' : 'true'} ?disabled=${!microphone.present} @click=${view.onMicrophone}>${strings.mute}</button>
-    <button part="button camera" aria-pressed=${camera.present && camera.on ? 'false' : 'true'} ?disabled=${!camera.present} @click=${view.onCamera}>${strings.cameraOff}</button>
-    ${view.soundBlocked ? html`<button part="button unmute" @click=${view.onEnableSound}>${strings.enableSound}</button>` : nothing}
-    <button part="button leave" @click=${view.onLeave}>${strings.leave}</button>
+    ${iconButton('mic', strings.mute, micOn ? 'mic' : 'mic-off', view.onMicrophone, { pressed: !micOn, disabled: !microphone.present })}
+    ${iconButton('camera', strings.cameraOff, cameraOn ? 'camera' : 'camera-off', view.onCamera, { pressed: !cameraOn, disabled: !camera.present })}
+    ${view.soundBlocked ? html`<button part="button unmute" @click=${view.onEnableSound}>${icon('sound')}<span>${strings.enableSound}</span></button>` : nothing}
+    ${iconButton('leave', strings.leave, 'leave', view.onLeave)}
   </div>`;
 }
