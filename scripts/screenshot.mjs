@@ -42,6 +42,18 @@ const VIEWS = {
     await ada.waitForTimeout(300);
     return ada;
   },
+  /** The chat panel open, with a few messages. */
+  async chat(browser, demo) {
+    const ada = await join(browser, demo, 'shots-chat', 'Ada Lovelace');
+    const grace = await join(browser, demo, 'shots-chat', 'Grace Hopper');
+    await decodingAll(ada, 1);
+    await grace.evaluate(() => document.querySelector('video-chat').sendChat('Hello Ada! Can you see my screen?'));
+    await ada.evaluate(() => document.querySelector('video-chat').sendChat('Yes, loud and clear.'));
+    await grace.evaluate(() => document.querySelector('video-chat').sendChat('<b>Tags</b> stay text.'));
+    await ada.locator('video-chat').locator('[part~="button"][part~="chat"]').click();
+    await ada.waitForTimeout(300);
+    return ada;
+  },
   /** A phone: one remote large, the self-view small. */
   async phone(browser, demo) {
     const ada = await join(browser, demo, 'shots-phone', 'Ada', PHONE);

@@ -36,6 +36,7 @@ export function runInLoopbackNamespace(prepare = () => {}) {
   if (process.env.VC_IN_NAMESPACE) return;
   checkSystem();
   prepare();
-  const { status } = spawnSync(...loopbackOnly(`env VC_IN_NAMESPACE=1 node ${process.argv[1]}`), { stdio: 'inherit' });
+  const quoted = process.argv.slice(1).map((arg) => `'${arg.replace(/'/g, "'\\''")}'`).join(' ');
+  const { status } = spawnSync(...loopbackOnly(`env VC_IN_NAMESPACE=1 node ${quoted}`), { stdio: 'inherit' });
   process.exit(status ?? 1);
 }

@@ -44,6 +44,20 @@ export interface SignalingStateDetail {
   state: SignalingStateName;
 }
 
+/** App data from a peer (`send()` on its side). */
+export interface MessageDetail extends PeerInfo {
+  /** The value the peer sent, as parsed from JSON. */
+  data: unknown;
+}
+
+/** A chat message: a peer's, or this visitor's own. */
+export interface ChatDetail extends PeerInfo {
+  /** Plain text, cleaned of control and direction-override characters, 2,000 characters at most. */
+  text: string;
+  /** When it arrived (or was sent, for one's own), in ms since the epoch. */
+  time: number;
+}
+
 /** Every event `<video-chat>` dispatches, by name. */
 export interface VideoChatEventMap {
   connected: CustomEvent<PeerInfo>;
@@ -51,6 +65,8 @@ export interface VideoChatEventMap {
   joined: CustomEvent<RoomDetail>;
   left: CustomEvent<RoomDetail>;
   'signaling-state': CustomEvent<SignalingStateDetail>;
+  message: CustomEvent<MessageDetail>;
+  chat: CustomEvent<ChatDetail>;
   error: CustomEvent<VideoChatErrorDetail>;
 }
 
@@ -61,8 +77,9 @@ export interface VideoChatEventMap {
 export type VideoChatBubblingEventMap = Omit<VideoChatEventMap, 'error'>;
 
 declare global {
+  // `message` is left out here too: a window's `message` is the MessageEvent of postMessage.
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-  interface GlobalEventHandlersEventMap extends VideoChatBubblingEventMap {}
+  interface GlobalEventHandlersEventMap extends Omit<VideoChatBubblingEventMap, 'message'> {}
 }
 
 /** Builds a typed event the way every `<video-chat>` event is built: bubbling and composed. */

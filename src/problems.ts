@@ -12,6 +12,7 @@ export type VideoChatErrorCode =
   | 'broker-unreachable'
   | 'negotiation-failed'
   | 'wrong-password'
+  | 'message-refused'
   | 'unsupported';
 
 /** Which case of a code it was. */
@@ -41,7 +42,11 @@ export type ProblemReason =
   | 'no-webrtc'
   | 'unexpected'
   // wrong-password
-  | 'foreign-password';
+  | 'foreign-password'
+  // message-refused (a peer's message: over the size, not JSON text, or over the rate)
+  | 'too-large'
+  | 'malformed'
+  | 'flooding';
 
 export interface CallProblem {
   code: VideoChatErrorCode;

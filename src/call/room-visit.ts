@@ -3,9 +3,10 @@
  * drives the mesh, keeping a `RemoteParticipant` per connected peer. Single use: `VideoCall` makes
  * a new one for every join.
  */
-import type { DisconnectReason } from '../events.js';
+import type { DisconnectReason, PeerInfo } from '../events.js';
 import type { LocalSources } from '../media/local-sources.js';
 import { PeerMesh } from '../peer/mesh.js';
+import type { Lane } from '../peer/messaging.js';
 import { prepareOffer, type PreparedOffer } from '../peer/prepared-offer.js';
 import { closePeerConnection } from '../peer/connection-factory.js';
 import type { CallProblem } from '../problems.js';
@@ -13,6 +14,7 @@ import { openRoomChannel } from '../signaling/channel.js';
 import { randomPeerId, type Signal } from '../signaling/messages.js';
 import { RoomSignal, type SignalingState } from '../signaling/room-signal.js';
 import { TypedEventTarget } from '../typed-event-target.js';
+import { cleanChatText, type ChatMessage } from './chat.js';
 import { RemoteParticipant } from './participant.js';
 
 export interface RoomVisitOptions {
@@ -33,6 +35,10 @@ export interface RoomVisitOptions {
 }
 
 export interface RoomVisitEventMap {
+  /** App data from a peer (see `VideoCall.send`). */
+  message: CustomEvent<PeerInfo & { data: unknown }>;
+  /** A chat message from a peer, cleaned. */
+  chat: CustomEvent<ChatMessage>;
   'participant-joined': CustomEvent<RemoteParticipant>;
   'participant-left': CustomEvent<{ participant: RemoteParticipant; reason: DisconnectReason }>;
   'signaling-state': Event;
@@ -53,6 +59,7 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
   private knockReplies = 0;
   private lastKnockReplyAt = -Infinity;
   private wrongPasswordReported = false;
+  private readonly refusalsReported = new Set<string>();
   private readonly onPageHide = () => {
     this.mesh?.sayByeToAll();
     this.signal?.sayByeNow();
@@ -123,6 +130,14 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
     return true;
   }
 
+  /**
+   * Sends an encoded message on a lane to one peer or to everyone linked (see `PeerMesh`).
+   * False if not in the room yet or there is no such peer.
+   */
+  sendMessage(lane: Lane, text: string, peerId?: string): boolean {
+    return this.mesh?.sendMessage(lane, text, peerId) ?? false;
+  }
+
   /** Says goodbye, closes every peer connection and the broker connection. Idempotent. */
   async leave(): Promise<void> {
     if (this.abort.signal.aborted) return;
@@ -158,6 +173,21 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
       if (!participant) return;
       this.participantsById.delete(detail.peerId);
       this.dispatchEvent(new CustomEvent('participant-left', { detail: { participant, reason: detail.reason } }));
+    });
+    mesh.addEventListener('peer-message', ({ detail: { peerId, name, lane, data } }) => {
+      if (lane === 'app') {
+        this.dispatchEvent(new CustomEvent('message', { detail: { peerId, name, data } }));
+        return;
+      }
+      const text = typeof data === 'object' && data !== null && 'text' in data && typeof data.text === 'string' ? cleanChatText(data.text) : '';
+      if (text) this.dispatchEvent(new CustomEvent('chat', { detail: { peerId, name, text, time: Date.now() } }));
+    });
+    mesh.addEventListener('peer-message-refused', ({ detail: { peerId, name, reason } }) => {
+      // Once per peer and reason: a flood must not become a flood of errors.
+      const key = `${peerId} ${reason}`;
+      if (this.refusalsReported.has(key)) return;
+      this.refusalsReported.add(key);
+      this.report({ code: 'message-refused', reason, params: { peer: name || peerId } });
     });
     mesh.addEventListener('peer-failed', ({ detail }) => {
       this.report({ code: 'negotiation-failed', reason: detail.reason, params: { peer: detail.name || detail.peerId, detail: detail.detail } });

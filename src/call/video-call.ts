@@ -7,12 +7,14 @@
  * finished (their late results are dropped, never applied); a new room or password mid-join starts
  * the attempt over quietly (no `left`, the camera stays on), mid-call it leaves and joins again.
  */
-import type { DisconnectReason, RoomDetail, SignalingStateDetail } from '../events.js';
+import type { DisconnectReason, PeerInfo, RoomDetail, SignalingStateDetail } from '../events.js';
 import { captureLocalMedia, releaseStream } from '../media/local-media.js';
 import { LocalSources } from '../media/local-sources.js';
 import { describeError, type CallProblem } from '../problems.js';
 import type { SignalingState } from '../signaling/room-signal.js';
 import { TypedEventTarget } from '../typed-event-target.js';
+import { encodeMessage } from '../peer/messaging.js';
+import { cleanChatText, type ChatMessage } from './chat.js';
 import { parseBrokerUrls, parseIceServers } from './config.js';
 import type { RemoteParticipant } from './participant.js';
 import { RoomVisit } from './room-visit.js';
@@ -56,8 +58,15 @@ export interface VideoCallEventMap {
   'participant-left': CustomEvent<ParticipantLeftDetail>;
   /** The local media changed: captured, released, muted, camera turned off or on. */
   'local-media': Event;
+  /** App data from a peer (see `send`). */
+  message: CustomEvent<PeerInfo & { data: unknown }>;
+  /** A chat message, a peer's or this visitor's own (see `sendChat`). */
+  chat: CustomEvent<ChatMessage>;
   error: CustomEvent<CallProblem>;
 }
+
+/** Chat messages a call keeps for its view; older ones are dropped. */
+const MAX_CHAT_LOG = 500;
 
 const DEFAULT_CONFIG: CallConfig = { room: '', password: '', broker: '', name: '', iceServers: '', autojoin: false };
 
@@ -90,6 +99,7 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
   private deactivated = false;
   /** Room, broker and password autojoin last tried: a failed attempt is not retried until one changes. */
   private autojoinTried?: string;
+  private chatLog: ChatMessage[] = [];
 
   constructor(config: Partial<CallConfig> = {}) {
     super();
@@ -216,6 +226,38 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
     this.sources.microphone.setEnabled(on);
   }
 
+  /**
+   * Sends any JSON-serialisable value to every peer in the call, or to one (`peerId`), over the
+   * peers' own data channels, never the broker. A peer still connecting gets it once its channel
+   * opens, in order. Rejects with an Error saying why if the value cannot be serialised, is over
+   * 64 KiB as JSON, the call is not joined, or `peerId` is not in it.
+   */
+  async send(data: unknown, peerId?: string): Promise<void> {
+    const text = encodeMessage('app', data);
+    if (!this.visit || this.currentState !== 'joined') throw new Error('send() needs a joined call');
+    if (!this.visit.sendMessage('app', text, peerId)) throw new Error(`send(): no peer ${peerId} in the call`);
+  }
+
+  /**
+   * Sends a chat message to everyone in the call: plain text, control and direction-override
+   * characters removed, 2,000 characters at most. Returns the message as sent (also reported as a
+   * `chat` event), or undefined if nothing was left to send or the call is not joined.
+   */
+  sendChat(text: string): ChatMessage | undefined {
+    const cleaned = cleanChatText(String(text));
+    const visit = this.visit;
+    if (!cleaned || !visit || this.currentState !== 'joined') return undefined;
+    visit.sendMessage('chat', encodeMessage('chat', { text: cleaned }));
+    const message: ChatMessage = { peerId: visit.peerId, name: this.config.name, text: cleaned, time: Date.now() };
+    this.recordChat(message);
+    return message;
+  }
+
+  /** This visit's chat so far, oldest first (the last 500 messages). */
+  get chatMessages(): readonly ChatMessage[] {
+    return this.chatLog;
+  }
+
   /** Turns the camera off or on (kept across devices and joins). */
   setCameraEnabled(on: boolean): void {
     this.sources.camera.setEnabled(on);
@@ -244,6 +286,7 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
         return;
       }
       this.setState('joining');
+      this.chatLog = [];
       const visit = new RoomVisit({
         room: room.trim(),
         brokerUrls: brokers.value,
@@ -318,11 +361,19 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
     visit.addEventListener('participant-joined', (event) => current() && this.dispatchEvent(new CustomEvent('participant-joined', { detail: event.detail })));
     visit.addEventListener('participant-left', (event) => current() && this.dispatchEvent(new CustomEvent('participant-left', { detail: event.detail })));
     visit.addEventListener('problem', ({ detail }) => current() && this.report(detail));
+    visit.addEventListener('message', ({ detail }) => current() && this.dispatchEvent(new CustomEvent('message', { detail })));
+    visit.addEventListener('chat', ({ detail }) => current() && this.recordChat(detail));
     visit.addEventListener('signaling-state', () => {
       if (!current() || visit.signalingState === this.brokerState) return;
       this.brokerState = visit.signalingState;
       this.dispatchEvent(new CustomEvent('signaling-state', { detail: { state: this.brokerState } }));
     });
+  }
+
+  private recordChat(message: ChatMessage): void {
+    this.chatLog.push(message);
+    if (this.chatLog.length > MAX_CHAT_LOG) this.chatLog.splice(0, this.chatLog.length - MAX_CHAT_LOG);
+    this.dispatchEvent(new CustomEvent('chat', { detail: message }));
   }
 
   /** Asks for camera and microphone once per visit, however many callers wait; problems become `error` events. */

@@ -48,6 +48,13 @@ export class CallController implements ReactiveController {
       update();
       host.dispatchEvent(chatEvent('disconnected', { peerId: participant.peerId, name: this.nameOf(participant.name), reason }));
     });
+    call.addEventListener('message', ({ detail }) => {
+      host.dispatchEvent(chatEvent('message', { ...detail, name: this.nameOf(detail.name) }));
+    });
+    call.addEventListener('chat', ({ detail }) => {
+      update();
+      host.dispatchEvent(chatEvent('chat', { ...detail, name: this.nameOf(detail.name) }));
+    });
     call.addEventListener('error', ({ detail }) => {
       this.status = strings().problem(detail);
       update();

@@ -24,6 +24,15 @@ export interface Strings {
   cameraOff: string;
   leave: string;
   enableSound: string;
+  chat: string;
+  /** The chat button's name, with the count of messages not seen yet. */
+  chatButton(unread: number): string;
+  chatMessages: string;
+  noMessages: string;
+  chatMessage: string;
+  chatPlaceholder: string;
+  send: string;
+  closePanel: string;
   problem(problem: CallProblem): string;
 }
 
@@ -77,6 +86,12 @@ function problemInEnglish({ code, reason, params }: CallProblem): string {
       return 'This page cannot make calls: it needs WebRTC and WebCrypto, which browsers only offer on https:// pages (or localhost).';
     case 'unexpected':
       return `Could not join${detail}.`;
+    case 'too-large':
+      return `${params.peer} sent a message over the size limit; it was dropped.`;
+    case 'malformed':
+      return `${params.peer} sent a message that is not valid; it was dropped.`;
+    case 'flooding':
+      return `${params.peer} is sending messages too fast; some were dropped.`;
   }
 }
 
@@ -98,5 +113,13 @@ export const english: Strings = {
   cameraOff: 'Camera off',
   leave: 'Leave',
   enableSound: 'Enable sound',
+  chat: 'Chat',
+  chatButton: (unread) => (unread > 0 ? `Chat (${unread} unread)` : 'Chat'),
+  chatMessages: 'Messages',
+  noMessages: 'Messages are seen by everyone in the call and go straight to them, not through a server. They are gone when you leave.',
+  chatMessage: 'Message',
+  chatPlaceholder: 'Send a message to everyone',
+  send: 'Send',
+  closePanel: 'Close',
   problem: problemInEnglish,
 };

@@ -6,6 +6,7 @@ import type { SignalingState } from '../signaling/room-signal.js';
 import { CallController } from './call-controller.js';
 import { english } from './strings.js';
 import { videoChatStyles } from './video-chat.styles.js';
+import { chatPanel } from './views/chat.js';
 import { callControls, prejoinControls } from './views/controls.js';
 import { emptyNote, remoteTiles, selfTile } from './views/tiles.js';
 
@@ -20,7 +21,9 @@ import { emptyNote, remoteTiles, selfTile } from './views/tiles.js';
  * @fires joined - This element entered the room. `detail: {room, peerId}`.
  * @fires left - This element left the room. `detail: {room, peerId}`.
  * @fires signaling-state - The connection to the broker changed. `detail: {state}`, state `'connecting' | 'online' | 'reconnecting' | 'offline'`. Calls in progress go on while it is down.
- * @fires error - Something went wrong; does not bubble. `detail: {code, reason, message}`, codes `bad-attribute`, `media-denied`, `media-unavailable`, `broker-unreachable`, `negotiation-failed`, `wrong-password`, `unsupported`.
+ * @fires message - App data from a peer (its `send()`). `detail: {peerId, name, data}`; `peerId` and `name` are the link's, never fields the sender wrote.
+ * @fires chat - A chat message, a peer's or this visitor's own. `detail: {peerId, name, text, time}`: plain text, `time` in ms since the epoch.
+ * @fires error - Something went wrong; does not bubble. `detail: {code, reason, message}`, codes `bad-attribute`, `media-denied`, `media-unavailable`, `broker-unreachable`, `negotiation-failed`, `wrong-password`, `message-refused` (a peer's message too large, malformed or over the rate; once per peer and reason), `unsupported`.
  *
  * @csspart grid - The area holding the video tiles.
  * @csspart tile - Every video tile; also `local` or `remote`. 16:9, sized so that the tiles and the controls fit the window's height (`max-width: none` lets tiles grow past it).
@@ -33,7 +36,12 @@ import { emptyNote, remoteTiles, selfTile } from './views/tiles.js';
  * @csspart avatar - The initials shown on a camera-off tile.
  * @csspart empty - The note shown while nobody else is in the room.
  * @csspart controls - The bar of call controls; it stays at the bottom of the window while the element runs below it.
- * @csspart button - Every button; also `mic`, `camera`, `leave`, `join` or `unmute`. Icon buttons carry their name as `aria-label` and show it as a tooltip.
+ * @csspart button - Every button; also `mic`, `camera`, `chat`, `leave`, `join`, `unmute`, `send` or `close`. Icon buttons carry their name as `aria-label` and show it as a tooltip.
+ * @csspart chat - The chat button: opens and closes the chat panel; its name counts unread messages.
+ * @csspart unread - The badge on the chat button counting messages that arrived while the panel was closed.
+ * @csspart chat-panel - The chat panel beside the tiles (over them in a narrow element): messages with name and time, in a polite live region, and a field that sends on Enter.
+ * @csspart send - The chat panel's send button.
+ * @csspart close - A panel's close button.
  * @csspart mic - The microphone toggle: named "Mute", `aria-pressed="true"` while muted.
  * @csspart camera - The camera toggle: named "Camera off", `aria-pressed="true"` while the camera is off.
  * @csspart leave - The leave button.
@@ -49,6 +57,8 @@ import { emptyNote, remoteTiles, selfTile } from './views/tiles.js';
  * @cssprop [--video-chat-font=14px/1.4 system-ui, sans-serif] - Font shorthand.
  * @cssprop [--video-chat-tile-background=#1f2937] - Background of a camera-off tile, behind the initials.
  * @cssprop [--video-chat-controls-background=rgb(17 20 24 / 0.85)] - Background of the control bar.
+ * @cssprop [--video-chat-panel-background=#1f2937] - Background of the chat panel.
+ * @cssprop [--video-chat-panel-width=320px] - Width of the chat panel beside the tiles.
  */
 export class VideoChat extends LitElement {
   static override styles = videoChatStyles;
@@ -100,6 +110,10 @@ export class VideoChat extends LitElement {
   @property({ type: Boolean, reflect: true, attribute: 'camera-off' }) cameraOff = false;
 
   @state() private soundBlocked = false;
+  /** The side panel shown beside the tiles, if any. */
+  @state() private panel?: 'chat';
+  /** Chat messages from others that arrived while the chat panel was closed. */
+  @state() private unread = 0;
 
   private readonly strings = english;
   private readonly controller = new CallController(this, () => this.strings);
@@ -112,6 +126,10 @@ export class VideoChat extends LitElement {
       this.muted = !microphone.enabled;
       this.cameraOff = !camera.enabled;
     });
+    this.controller.call.addEventListener('chat', ({ detail }) => {
+      if (this.panel !== 'chat' && detail.peerId !== this.controller.call.peerId) this.unread++;
+    });
+    this.controller.call.addEventListener('joined', () => (this.unread = 0));
   }
 
   /** `'idle' | 'joining' | 'joined' | 'left'` (`idle` also while the pre-join preview is on). */
@@ -158,6 +176,26 @@ export class VideoChat extends LitElement {
     return this.controller.call.leave();
   }
 
+  /**
+   * Sends any JSON-serialisable value to everyone in the call, or to one peer (`peerId`), over
+   * the peers' own data channels, never the broker. Receivers get a `message` event whose
+   * `peerId` and `name` are the link's, not anything the sender wrote. A peer still connecting
+   * gets it once its channel opens, in order. Rejects with an Error if the value cannot be
+   * serialised, is over 64 KiB as JSON, the element is not in a call, or `peerId` is not in it.
+   */
+  send(data: unknown, peerId?: string): Promise<void> {
+    return this.controller.call.send(data, peerId);
+  }
+
+  /**
+   * Sends a chat message to everyone in the call (plain text; control and direction-override
+   * characters removed; 2,000 characters at most). It also appears in the chat panel and as a
+   * `chat` event. Does nothing outside a call.
+   */
+  sendChat(text: string): void {
+    this.controller.call.sendChat(text);
+  }
+
   override addEventListener<K extends keyof VideoChatEventMap>(
     type: K,
     listener: (this: VideoChat, event: VideoChatEventMap[K]) => unknown,
@@ -191,6 +229,14 @@ export class VideoChat extends LitElement {
     });
   }
 
+  private togglePanel(panel: 'chat'): void {
+    this.panel = this.panel === panel ? undefined : panel;
+    if (this.panel === 'chat') {
+      this.unread = 0;
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('[part~="chat-panel"] input')?.focus());
+    }
+  }
+
   private enableSound(): void {
     this.soundBlocked = false;
     for (const video of this.renderRoot.querySelectorAll<HTMLVideoElement>('[part~="remote"] video')) {
@@ -213,7 +259,7 @@ export class VideoChat extends LitElement {
     // preview's <video> playing. A new one would show black until its first frame and start a
     // second player just when the first connections are being made.
     return html`
-      <div class=${inCall ? 'stage' : nothing} part=${inCall ? nothing : 'prejoin'}>
+      <div class=${inCall ? (this.panel ? 'stage with-panel' : 'stage') : nothing} part=${inCall ? nothing : 'prejoin'}>
         <div class=${inCall ? 'grid' : 'preview'} part=${inCall ? 'grid' : nothing} style=${inCall ? `--columns: ${columns}; --rows: ${rows}` : nothing}>
           ${selfTile({
             stream: call.localStream,
@@ -224,12 +270,24 @@ export class VideoChat extends LitElement {
           }, strings)}
           ${remoteTiles(participants, (name) => this.controller.nameOf(name), strings, (event) => this.playRemote(event))}
         </div>
+        ${inCall && this.panel === 'chat'
+          ? chatPanel({
+            messages: call.chatMessages,
+            ownPeerId: call.peerId,
+            nameOf: (name) => this.controller.nameOf(name),
+            onSend: (text) => this.sendChat(text),
+            onClose: () => this.togglePanel('chat'),
+          }, strings)
+          : nothing}
         ${inCall
           ? html`${participants.length === 0 ? emptyNote(call.state === 'joining', strings) : nothing}
             ${callControls({
               microphone: { present: !!microphone.track, on: microphone.enabled },
               camera: { present: !!camera.track, on: camera.enabled },
               soundBlocked: this.soundBlocked,
+              unread: this.unread,
+              chatOpen: this.panel === 'chat',
+              onChat: () => this.togglePanel('chat'),
               onMicrophone: () => (this.muted = microphone.enabled),
               onCamera: () => (this.cameraOff = camera.enabled),
               onEnableSound: () => this.enableSound(),

@@ -23,10 +23,120 @@ export const videoChatStyles = css`
     box-sizing: inherit;
   }
   .stage {
-    display: flex;
-    flex-direction: column;
+    display: grid;
+    grid-template-columns: minmax(0, 1fr);
+    grid-template-rows: 1fr auto auto auto;
+    grid-template-areas: 'tiles' 'note' 'controls' 'status';
     gap: var(--video-chat-gap, 8px);
     flex: 1;
+  }
+  .stage.with-panel {
+    grid-template-columns: minmax(0, 1fr) var(--video-chat-panel-width, 320px);
+    grid-template-areas: 'tiles panel' 'note panel' 'controls controls' 'status status';
+  }
+  .stage > .grid {
+    grid-area: tiles;
+  }
+  .stage > [part~='empty'] {
+    grid-area: note;
+  }
+  .stage > [part~='controls'] {
+    grid-area: controls;
+  }
+  .stage > .status {
+    grid-area: status;
+  }
+  .panel {
+    grid-area: panel;
+    display: flex;
+    flex-direction: column;
+    min-height: 320px;
+    max-height: calc(100dvh - 6rem);
+    background: var(--video-chat-panel-background, #1f2937);
+    border-radius: var(--video-chat-radius, 8px);
+    overflow: hidden;
+  }
+  /* In a narrow element an open panel takes the stage; the call goes on behind it. */
+  @container (max-width: 640px) {
+    .stage.with-panel {
+      grid-template-columns: minmax(0, 1fr);
+      grid-template-areas: 'panel' 'controls' 'status';
+    }
+    .stage.with-panel > .grid,
+    .stage.with-panel > [part~='empty'] {
+      display: none;
+    }
+  }
+  .panel-header {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    padding: 8px 8px 8px 16px;
+    border-bottom: 1px solid rgb(255 255 255 / 0.1);
+  }
+  .panel-header h2 {
+    margin: 0;
+    font-size: 1rem;
+  }
+  .messages {
+    flex: 1;
+    padding: 8px 16px;
+    overflow-y: auto;
+  }
+  .messages ol {
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+  .messages li {
+    margin: 0 0 12px;
+  }
+  .messages .who {
+    font-weight: 600;
+    margin-inline-end: 8px;
+  }
+  .messages time {
+    font-size: 12px;
+    opacity: 0.7;
+  }
+  .messages p {
+    margin: 2px 0 0;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  .messages .hint {
+    opacity: 0.7;
+    font-size: 13px;
+  }
+  .composer {
+    display: flex;
+    gap: 8px;
+    padding: 8px;
+    border-top: 1px solid rgb(255 255 255 / 0.1);
+  }
+  .composer input {
+    flex: 1;
+    min-width: 0;
+  }
+  button.icon-button.small {
+    width: 2.25rem;
+    height: 2.25rem;
+    background: transparent;
+  }
+  button.icon-button.small:hover {
+    background: rgb(255 255 255 / 0.14);
+  }
+  .badge {
+    position: absolute;
+    top: -2px;
+    right: -2px;
+    min-width: 1.25rem;
+    padding: 0 4px;
+    border-radius: 999px;
+    background: var(--video-chat-accent, #2563eb);
+    color: #fff;
+    font-size: 11px;
+    line-height: 1.25rem;
   }
   /* Before joining, the self-view sits in the pre-join view's own grid. */
   .preview {
@@ -46,16 +156,16 @@ export const videoChatStyles = css`
     overflow: hidden;
     background: #000;
     border-radius: var(--video-chat-radius, 8px);
-    /* No taller than the window leaves room for, with the controls (about 8rem) in view: alone in a
+    /* No taller than the window leaves room for, with the controls (about 9rem) in view: alone in a
        wide element, the one tile would otherwise fill the window and push Leave below it. */
     width: 100%;
     justify-self: center;
-    --tile-height: calc((100vh - 8rem - (var(--rows, 1) - 1) * var(--video-chat-gap, 8px)) / var(--rows, 1));
+    --tile-height: calc((100vh - 9rem - (var(--rows, 1) - 1) * var(--video-chat-gap, 8px)) / var(--rows, 1));
     max-width: max(10rem, var(--tile-height) * 16 / 9);
   }
   @supports (height: 100dvh) {
     [part~='tile'] {
-      --tile-height: calc((100dvh - 8rem - (var(--rows, 1) - 1) * var(--video-chat-gap, 8px)) / var(--rows, 1));
+      --tile-height: calc((100dvh - 9rem - (var(--rows, 1) - 1) * var(--video-chat-gap, 8px)) / var(--rows, 1));
     }
   }
   @container (max-width: 480px) {
@@ -201,6 +311,9 @@ export const videoChatStyles = css`
   input:focus-visible {
     outline: 2px solid var(--video-chat-accent, #2563eb);
     outline-offset: 2px;
+  }
+  button[aria-expanded='true'] {
+    background: rgb(255 255 255 / 0.3);
   }
   button[aria-pressed='true'] {
     background: #b42318;

@@ -1,17 +1,28 @@
 /**
  * The one place an RTCPeerConnection is made, for every link and every prepared offer alike, and
  * where what rides on it is attached: a sender per local source (fed by its slot, see
- * local-sources.ts) and the control channel. Closing goes through here too, so that the slots
+ * local-sources.ts), the control channel and the message lanes. Closing goes through here too, so that the slots
  * stop feeding the connection's senders.
  */
 import type { LocalSources } from '../media/local-sources.js';
 import { ControlChannel } from './control-channel.js';
+import type { Lane } from './messaging.js';
 
 /** A connection with what the factory attached to it. */
 export interface PeerConnection {
   pc: RTCPeerConnection;
   /** The heartbeat-and-goodbye channel; on the answering side, opened once the offer is applied. */
   control?: ControlChannel;
+  /** The message lanes (app data, chat), made with the control channel. */
+  lanes?: Record<Lane, RTCDataChannel>;
+}
+
+/** Fixed ids of the negotiated message lanes; 0 is the control channel's. */
+const LANE_IDS: Record<Lane, number> = { app: 1, chat: 2 };
+
+function createLanes(pc: RTCPeerConnection): Record<Lane, RTCDataChannel> {
+  const lane = (name: Lane) => pc.createDataChannel(name, { negotiated: true, id: LANE_IDS[name] });
+  return { app: lane('app'), chat: lane('chat') };
 }
 
 /**
@@ -28,7 +39,7 @@ export function createPeerConnection(rtcConfiguration: RTCConfiguration, sources
     preferCommonCodecs(transceiver, source.kind);
     void source.bind(transceiver.sender);
   }
-  return { pc, control: new ControlChannel(pc, sources) };
+  return { pc, control: new ControlChannel(pc, sources), lanes: createLanes(pc) };
 }
 
 /**
@@ -45,6 +56,7 @@ export function completeAnswer(connection: PeerConnection, sources: LocalSources
     void source.bind(transceiver.sender);
   }
   connection.control ??= new ControlChannel(connection.pc, sources);
+  connection.lanes ??= createLanes(connection.pc);
   return connection.control;
 }
 

@@ -15,6 +15,7 @@ import { DEFAULT_VIDEO } from '../media/local-media.js';
 import type { LocalSources } from '../media/local-sources.js';
 import { closePeerConnection } from './connection-factory.js';
 import { HEARTBEAT_INTERVAL_MS } from './control-channel.js';
+import type { Lane, RefusalReason } from './messaging.js';
 import { PeerLink, type LinkFailure, type SendQuality } from './peer-link.js';
 import { prepareOffer, type PreparedOffer } from './prepared-offer.js';
 import { TypedEventTarget } from '../typed-event-target.js';
@@ -59,6 +60,10 @@ export interface PeerMeshEventMap {
   'peer-failed': CustomEvent<PeerFailedDetail>;
   /** A connected peer's tracks changed, or its media path recovered (`recovered`). */
   'peer-media': CustomEvent<{ peerId: string; recovered: boolean }>;
+  /** A message arrived from a peer on one of the lanes (app data, chat). */
+  'peer-message': CustomEvent<PeerInfo & { lane: Lane; data: unknown }>;
+  /** A peer's message was refused: too large, malformed or one too many. */
+  'peer-message-refused': CustomEvent<PeerInfo & { lane: Lane; reason: RefusalReason }>;
 }
 
 /** What we send each peer, by how many peers there are: a mesh encodes our camera once per peer. */
@@ -138,6 +143,16 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   /** The link to one peer, if any (for statistics and features layered on the connection). */
   link(peerId: string): PeerLink | undefined {
     return this.links.get(peerId);
+  }
+
+  /**
+   * Sends an encoded message on a lane to one peer or to every peer linked (connected or still
+   * connecting: it waits for the lane to open). False if there is no such peer.
+   */
+  sendMessage(lane: Lane, text: string, peerId?: string): boolean {
+    const links = peerId === undefined ? [...this.links.values()] : [this.links.get(peerId)].filter((l) => l !== undefined);
+    for (const link of links) link.messaging.send(lane, text);
+    return peerId === undefined || links.length > 0;
   }
 
   /** Tells the room we are here. */
@@ -397,6 +412,14 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
       });
     }
     link.addEventListener('bye', () => this.dropLink(remotePeerId, 'left'));
+    // Listened to from the start: a lane can open (and carry a message) just before the link
+    // reports itself connected.
+    link.messaging.addEventListener('message', ({ detail }) => {
+      this.dispatchEvent(new CustomEvent('peer-message', { detail: { ...detail, peerId: remotePeerId, name: link.remoteName } }));
+    });
+    link.messaging.addEventListener('refused', ({ detail }) => {
+      this.dispatchEvent(new CustomEvent('peer-message-refused', { detail: { ...detail, peerId: remotePeerId, name: link.remoteName } }));
+    });
     link.addEventListener('failed', (event) => {
       if (this.links.get(remotePeerId) !== link) return;
       const { wasConnected, silent, reason, detail } = event.detail;

@@ -9,6 +9,7 @@ import type { LocalSources, MediaState } from '../media/local-sources.js';
 import { LIMITS, type CandidateSignal, type DescriptionSignal, type DirectedSignal } from '../signaling/messages.js';
 import { closePeerConnection, completeAnswer, createPeerConnection, type PeerConnection } from './connection-factory.js';
 import type { ControlChannel } from './control-channel.js';
+import { PeerMessaging } from './messaging.js';
 import { firstCandidates, type PreparedOffer } from './prepared-offer.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 
@@ -98,6 +99,8 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   /** Display name of the remote peer, as it last told us. */
   remoteName = '';
   state: PeerLinkState = 'new';
+  /** App data and chat to and from this peer, peer to peer; sends wait for the channels to open. */
+  readonly messaging = new PeerMessaging();
 
   private readonly tracks = new Map<RemoteSource, MediaStreamTrack>();
   private readonly connectionParts: PeerConnection;
@@ -128,7 +131,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     this.remotePeerId = options.remotePeerId;
     this.connectionParts = options.prepared ?? createPeerConnection(options.rtcConfiguration, options.sources, options.role);
     this.pc = this.connectionParts.pc;
-    if (this.connectionParts.control) this.openControlChannel(this.connectionParts.control);
+    if (this.connectionParts.control) this.openChannels(this.connectionParts.control);
     this.pc.addEventListener('negotiationneeded', () => void this.makeOffer());
     this.pc.addEventListener('icecandidate', ({ candidate }) => {
       if (candidate && candidate.candidate) this.queueCandidate(candidate.toJSON());
@@ -247,6 +250,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     clearTimeout(this.candidateTimer);
     clearTimeout(this.disconnectTimer);
     clearTimeout(this.politeRecoveryTimer);
+    this.messaging.close();
     closePeerConnection(this.connectionParts, this.options.sources);
     for (const track of this.tracks.values()) track.stop();
   }
@@ -291,7 +295,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
       clearTimeout(this.politeRecoveryTimer);
       this.politeRecoveryTimer = undefined;
       // Only now, so that the answer covers them and they trigger no offer of our own.
-      this.openControlChannel(completeAnswer(this.connectionParts, this.options.sources));
+      this.openChannels(completeAnswer(this.connectionParts, this.options.sources));
       await this.pc.setLocalDescription();
       await this.sendLocalDescription('answer');
     }
@@ -359,9 +363,10 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     this.options.send({ kind, from: localPeerId, to: this.remotePeerId, name: localName, sdp: description.sdp });
   }
 
-  private openControlChannel(control: ControlChannel): void {
+  private openChannels(control: ControlChannel): void {
     if (this.control) return;
     this.control = control;
+    if (this.connectionParts.lanes) this.messaging.attach(this.connectionParts.lanes);
     control.addEventListener('bye', () => this.dispatchEvent(new Event('bye')));
     control.addEventListener('state', () => this.dispatchEvent(new Event('remote-state')));
     control.addEventListener('silent', () => this.recover('silent'));

@@ -234,11 +234,16 @@ describe('<video-chat> view and attributes', () => {
     await el.leave();
   });
 
-  it('is accessible in the pre-join view and in a call', async () => {
+  it('is accessible in the pre-join view, in a call, and with the chat panel open', async () => {
     const el = await fixture<VideoChat>(html`<video-chat room=${uniqueRoom()} broker=${brokerUrl} ice-servers="[]" name="Ada"></video-chat>`);
     await expect(el).to.be.accessible();
     await el.join();
     await el.updateComplete;
+    await expect(el).to.be.accessible();
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="button"][part~="chat"]')!.click();
+    el.sendChat('A message, to have one in the log');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part~="chat-panel"] li .who')).to.exist;
     await expect(el).to.be.accessible();
     await el.leave();
   });

@@ -26,6 +26,10 @@ export interface CallControlsView {
   microphone: { present: boolean; on: boolean };
   camera: { present: boolean; on: boolean };
   soundBlocked: boolean;
+  /** Chat messages not seen yet, and whether the chat panel is open. */
+  unread: number;
+  chatOpen: boolean;
+  onChat(): void;
   onMicrophone(): void;
   onCamera(): void;
   onEnableSound(): void;
@@ -46,6 +50,9 @@ export function callControls(view: CallControlsView, strings: Strings) {
   return html`<div part="controls" role="toolbar" aria-label=${strings.callControls}>
     ${iconButton('mic', strings.mute, micOn ? 'mic' : 'mic-off', view.onMicrophone, { pressed: !micOn, disabled: !microphone.present })}
     ${iconButton('camera', strings.cameraOff, cameraOn ? 'camera' : 'camera-off', view.onCamera, { pressed: !cameraOn, disabled: !camera.present })}
+    <button part="button chat" class="icon-button" aria-label=${strings.chatButton(view.unread)} data-tooltip=${strings.chat} aria-expanded=${view.chatOpen ? 'true' : 'false'} @click=${view.onChat}>
+      ${icon('chat')}${view.unread > 0 ? html`<span class="badge" part="unread" aria-hidden="true">${view.unread > 99 ? '99+' : view.unread}</span>` : nothing}
+    </button>
     ${view.soundBlocked ? html`<button part="button unmute" @click=${view.onEnableSound}>${icon('sound')}<span>${strings.enableSound}</span></button>` : nothing}
     ${iconButton('leave', strings.leave, 'leave', view.onLeave)}
   </div>`;
