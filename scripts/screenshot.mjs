@@ -54,6 +54,16 @@ const VIEWS = {
     await ada.waitForTimeout(300);
     return ada;
   },
+  /** The settings panel open in a call. */
+  async settings(browser, demo) {
+    const ada = await join(browser, demo, 'shots-settings', 'Ada Lovelace');
+    await join(browser, demo, 'shots-settings', 'Grace Hopper');
+    await decodingAll(ada, 1);
+    await ada.locator('video-chat').locator('[part~="button"][part~="settings"]').click();
+    await ada.locator('video-chat').locator('[part~="settings-panel"] select[name="camera"] option').first().waitFor({ state: 'attached' });
+    await ada.mouse.move(0, 0);
+    return ada;
+  },
   /** A phone: one remote large, the self-view small. */
   async phone(browser, demo) {
     const ada = await join(browser, demo, 'shots-phone', 'Ada', PHONE);

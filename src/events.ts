@@ -58,6 +58,13 @@ export interface ChatDetail extends PeerInfo {
   time: number;
 }
 
+/** The camera, microphone or speaker in use changed. */
+export interface DeviceChangedDetail {
+  kind: 'camera' | 'microphone' | 'speaker';
+  deviceId: string;
+  label: string;
+}
+
 /** Every event `<video-chat>` dispatches, by name. */
 export interface VideoChatEventMap {
   connected: CustomEvent<PeerInfo>;
@@ -67,6 +74,7 @@ export interface VideoChatEventMap {
   'signaling-state': CustomEvent<SignalingStateDetail>;
   message: CustomEvent<MessageDetail>;
   chat: CustomEvent<ChatDetail>;
+  'device-changed': CustomEvent<DeviceChangedDetail>;
   error: CustomEvent<VideoChatErrorDetail>;
 }
 

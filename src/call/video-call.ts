@@ -8,13 +8,15 @@
  * the attempt over quietly (no `left`, the camera stays on), mid-call it leaves and joins again.
  */
 import type { DisconnectReason, PeerInfo, RoomDetail, SignalingStateDetail } from '../events.js';
-import { captureLocalMedia, releaseStream } from '../media/local-media.js';
+import type { DeviceKind, DeviceLists } from '../media/devices.js';
+import { captureLocalMedia, releaseStream, type CaptureResult } from '../media/local-media.js';
 import { LocalSources } from '../media/local-sources.js';
 import { describeError, type CallProblem } from '../problems.js';
 import type { SignalingState } from '../signaling/room-signal.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 import { encodeMessage } from '../peer/messaging.js';
 import { cleanChatText, type ChatMessage } from './chat.js';
+import { LocalDevices, type DeviceChangedDetail } from './local-devices.js';
 import { parseBrokerUrls, parseIceServers } from './config.js';
 import type { RemoteParticipant } from './participant.js';
 import { RoomVisit } from './room-visit.js';
@@ -60,6 +62,10 @@ export interface VideoCallEventMap {
   'local-media': Event;
   /** App data from a peer (see `send`). */
   message: CustomEvent<PeerInfo & { data: unknown }>;
+  /** The camera, microphone or speaker in use changed (see `useDevice`). */
+  'device-changed': CustomEvent<DeviceChangedDetail>;
+  /** A device was plugged in or out: lists of devices are out of date. */
+  'device-list': Event;
   /** A chat message, a peer's or this visitor's own (see `sendChat`). */
   chat: CustomEvent<ChatMessage>;
   error: CustomEvent<CallProblem>;
@@ -81,6 +87,8 @@ function iceServersKey(servers: CallConfig['iceServers']): string {
 export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
   /** The visitor's camera and microphone slots. */
   readonly sources = new LocalSources();
+  /** Which camera, microphone and speaker are in use, and switching them. */
+  readonly devices = new LocalDevices(this.sources);
   private config: CallConfig = DEFAULT_CONFIG;
   private currentState: CallState = 'idle';
   private brokerState: SignalingState = 'offline';
@@ -104,6 +112,9 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
   constructor(config: Partial<CallConfig> = {}) {
     super();
     this.sources.addEventListener('change', () => this.dispatchEvent(new Event('local-media')));
+    this.devices.addEventListener('device-changed', ({ detail }) => this.dispatchEvent(new CustomEvent('device-changed', { detail })));
+    this.devices.addEventListener('device-list', () => this.dispatchEvent(new Event('device-list')));
+    this.devices.addEventListener('problem', ({ detail }) => this.report(detail));
     this.configure(config);
   }
 
@@ -258,6 +269,20 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
     return this.chatLog;
   }
 
+  /** The cameras, microphones and speakers the browser lists (speakers only where a page can choose one). */
+  getDevices(): Promise<DeviceLists> {
+    return this.devices.list();
+  }
+
+  /**
+   * Uses a camera, microphone or speaker from now on, and on this site next time. Mid-call the
+   * new camera or microphone replaces the old on every link without renegotiation. Rejects if
+   * there is no such device or it cannot be opened (also reported as `error`).
+   */
+  useDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    return this.devices.use(kind, deviceId);
+  }
+
   /** Turns the camera off or on (kept across devices and joins). */
   setCameraEnabled(on: boolean): void {
     this.sources.camera.setEnabled(on);
@@ -379,7 +404,7 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
   /** Asks for camera and microphone once per visit, however many callers wait; problems become `error` events. */
   private ensureMedia(): Promise<void> {
     if (this.capture) return this.capture;
-    const request: Promise<void> = captureLocalMedia().then(async ({ stream, problem }) => {
+    const request: Promise<void> = this.captureWithChoices().then(async ({ stream, problem }) => {
       if (this.capture !== request) {
         // Released while the camera was starting: nobody wants this stream any more.
         releaseStream(stream);
@@ -393,6 +418,17 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
     });
     this.capture = request;
     return request;
+  }
+
+  /** Captures the devices chosen on this site before; if one is gone, whatever the browser offers. */
+  private async captureWithChoices(): Promise<CaptureResult> {
+    const chosen = this.devices.chosenConstraints();
+    if (chosen) {
+      const result = await captureLocalMedia(chosen);
+      if (!result.problem) return result;
+      releaseStream(result.stream);
+    }
+    return captureLocalMedia();
   }
 
   /** Stops the camera and microphone, including a capture still starting. */

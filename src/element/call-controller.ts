@@ -55,6 +55,10 @@ export class CallController implements ReactiveController {
       update();
       host.dispatchEvent(chatEvent('chat', { ...detail, name: this.nameOf(detail.name) }));
     });
+    call.addEventListener('device-changed', ({ detail }) => {
+      update();
+      host.dispatchEvent(chatEvent('device-changed', detail));
+    });
     call.addEventListener('error', ({ detail }) => {
       this.status = strings().problem(detail);
       update();

@@ -33,6 +33,14 @@ export interface Strings {
   chatPlaceholder: string;
   send: string;
   closePanel: string;
+  settings: string;
+  camera: string;
+  microphone: string;
+  speaker: string;
+  noDevice: string;
+  readingDevices: string;
+  /** A device the browser gives no name (before the visitor allowed access). */
+  unnamedDevice(kind: 'camera' | 'microphone' | 'speaker', number: number): string;
   problem(problem: CallProblem): string;
 }
 
@@ -121,5 +129,12 @@ export const english: Strings = {
   chatPlaceholder: 'Send a message to everyone',
   send: 'Send',
   closePanel: 'Close',
+  settings: 'Settings',
+  camera: 'Camera',
+  microphone: 'Microphone',
+  speaker: 'Speaker',
+  noDevice: 'None found',
+  readingDevices: 'Looking for devices…',
+  unnamedDevice: (kind, number) => `${kind === 'camera' ? 'Camera' : kind === 'microphone' ? 'Microphone' : 'Speaker'} ${number}`,
   problem: problemInEnglish,
 };

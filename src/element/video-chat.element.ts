@@ -2,11 +2,13 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { cleanName } from '../signaling/messages.js';
 import type { PeerInfo, VideoChatEventMap, VideoChatState } from '../events.js';
+import type { DeviceKind, DeviceLists } from '../media/devices.js';
 import type { SignalingState } from '../signaling/room-signal.js';
 import { CallController } from './call-controller.js';
 import { english } from './strings.js';
 import { videoChatStyles } from './video-chat.styles.js';
 import { chatPanel } from './views/chat.js';
+import { settingsPanel } from './views/settings.js';
 import { callControls, prejoinControls } from './views/controls.js';
 import { emptyNote, remoteTiles, selfTile } from './views/tiles.js';
 
@@ -23,6 +25,7 @@ import { emptyNote, remoteTiles, selfTile } from './views/tiles.js';
  * @fires signaling-state - The connection to the broker changed. `detail: {state}`, state `'connecting' | 'online' | 'reconnecting' | 'offline'`. Calls in progress go on while it is down.
  * @fires message - App data from a peer (its `send()`). `detail: {peerId, name, data}`; `peerId` and `name` are the link's, never fields the sender wrote.
  * @fires chat - A chat message, a peer's or this visitor's own. `detail: {peerId, name, text, time}`: plain text, `time` in ms since the epoch.
+ * @fires device-changed - The camera, microphone or speaker in use changed: chosen (`useDevice()` or the settings panel) or a fallback for one that was unplugged. `detail: {kind, deviceId, label}`.
  * @fires error - Something went wrong; does not bubble. `detail: {code, reason, message}`, codes `bad-attribute`, `media-denied`, `media-unavailable`, `broker-unreachable`, `negotiation-failed`, `wrong-password`, `message-refused` (a peer's message too large, malformed or over the rate; once per peer and reason), `unsupported`.
  *
  * @csspart grid - The area holding the video tiles.
@@ -36,11 +39,13 @@ import { emptyNote, remoteTiles, selfTile } from './views/tiles.js';
  * @csspart avatar - The initials shown on a camera-off tile.
  * @csspart empty - The note shown while nobody else is in the room.
  * @csspart controls - The bar of call controls; it stays at the bottom of the window while the element runs below it.
- * @csspart button - Every button; also `mic`, `camera`, `chat`, `leave`, `join`, `unmute`, `send` or `close`. Icon buttons carry their name as `aria-label` and show it as a tooltip.
+ * @csspart button - Every button; also `mic`, `camera`, `chat`, `settings`, `leave`, `join`, `unmute`, `send` or `close`. Icon buttons carry their name as `aria-label` and show it as a tooltip.
  * @csspart chat - The chat button: opens and closes the chat panel; its name counts unread messages.
  * @csspart unread - The badge on the chat button counting messages that arrived while the panel was closed.
  * @csspart chat-panel - The chat panel beside the tiles (over them in a narrow element): messages with name and time, in a polite live region, and a field that sends on Enter.
  * @csspart send - The chat panel's send button.
+ * @csspart settings - The settings button, in the control bar and in the pre-join view: opens the settings panel.
+ * @csspart settings-panel - The settings panel: camera, microphone and (where the browser can choose one) speaker.
  * @csspart close - A panel's close button.
  * @csspart mic - The microphone toggle: named "Mute", `aria-pressed="true"` while muted.
  * @csspart camera - The camera toggle: named "Camera off", `aria-pressed="true"` while the camera is off.
@@ -60,6 +65,8 @@ import { emptyNote, remoteTiles, selfTile } from './views/tiles.js';
  * @cssprop [--video-chat-panel-background=#1f2937] - Background of the chat panel.
  * @cssprop [--video-chat-panel-width=320px] - Width of the chat panel beside the tiles.
  */
+type Panel = 'chat' | 'settings';
+
 export class VideoChat extends LitElement {
   static override styles = videoChatStyles;
 
@@ -111,7 +118,9 @@ export class VideoChat extends LitElement {
 
   @state() private soundBlocked = false;
   /** The side panel shown beside the tiles, if any. */
-  @state() private panel?: 'chat';
+  @state() private panel?: Panel;
+  /** The browser's devices, read while the settings panel is open. */
+  @state() private deviceLists?: DeviceLists;
   /** Chat messages from others that arrived while the chat panel was closed. */
   @state() private unread = 0;
 
@@ -130,6 +139,10 @@ export class VideoChat extends LitElement {
       if (this.panel !== 'chat' && detail.peerId !== this.controller.call.peerId) this.unread++;
     });
     this.controller.call.addEventListener('joined', () => (this.unread = 0));
+    // Labels appear once capture is allowed; devices come and go: keep an open list current.
+    for (const type of ['device-list', 'device-changed', 'local-media'] as const) {
+      this.controller.call.addEventListener(type, () => this.panel === 'settings' && void this.readDevices());
+    }
   }
 
   /** `'idle' | 'joining' | 'joined' | 'left'` (`idle` also while the pre-join preview is on). */
@@ -196,6 +209,25 @@ export class VideoChat extends LitElement {
     this.controller.call.sendChat(text);
   }
 
+  /**
+   * The cameras, microphones and speakers the browser lists, each `{deviceId, label}` (labels are
+   * empty until the visitor allowed camera or microphone access once). Speakers are listed only
+   * where the browser lets a page choose one (`setSinkId`).
+   */
+  getDevices(): Promise<DeviceLists> {
+    return this.controller.call.getDevices();
+  }
+
+  /**
+   * Uses a camera, microphone or speaker (`kind`: `'camera' | 'microphone' | 'speaker'`) from now
+   * on, and on this site next time (localStorage). Mid-call the new camera or microphone replaces
+   * the old on every link without renegotiation: the others' picture does not stop. Fires
+   * `device-changed`. Rejects if there is no such device or it cannot be opened (also an `error`).
+   */
+  useDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    return this.controller.call.useDevice(kind, deviceId);
+  }
+
   override addEventListener<K extends keyof VideoChatEventMap>(
     type: K,
     listener: (this: VideoChat, event: VideoChatEventMap[K]) => unknown,
@@ -229,11 +261,52 @@ export class VideoChat extends LitElement {
     });
   }
 
-  private togglePanel(panel: 'chat'): void {
+  private togglePanel(panel: Panel): void {
     this.panel = this.panel === panel ? undefined : panel;
     if (this.panel === 'chat') {
       this.unread = 0;
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('[part~="chat-panel"] input')?.focus());
+    }
+    if (this.panel === 'settings') {
+      void this.readDevices();
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLSelectElement>('[part~="settings-panel"] select')?.focus());
+    }
+  }
+
+  private async readDevices(): Promise<void> {
+    this.deviceLists = await this.controller.call.getDevices();
+  }
+
+  /** The device in use for each kind, as the settings panel shows it. */
+  private devicesInUse(): Partial<Record<DeviceKind, string>> {
+    const { sources, devices } = this.controller.call;
+    return {
+      camera: sources.camera.track?.getSettings().deviceId,
+      microphone: sources.microphone.track?.getSettings().deviceId,
+      speaker: devices.speakerId,
+    };
+  }
+
+  private chooseDevice(kind: DeviceKind, deviceId: string): void {
+    // A failure is reported as an `error` event already.
+    this.useDevice(kind, deviceId).catch(() => undefined);
+  }
+
+  private settingsView() {
+    return settingsPanel({
+      devices: this.deviceLists,
+      inUse: this.devicesInUse(),
+      onChoose: (kind, deviceId) => this.chooseDevice(kind, deviceId),
+      onClose: () => this.togglePanel('settings'),
+    }, this.strings);
+  }
+
+  protected override updated(): void {
+    // Every remote player plays through the chosen speaker.
+    const speaker = this.controller.call.devices.speakerId;
+    if (speaker === undefined) return;
+    for (const video of this.renderRoot.querySelectorAll<HTMLVideoElement & { sinkId?: string; setSinkId?(id: string): Promise<void> }>('[part~="remote"] video')) {
+      if (video.sinkId !== speaker) video.setSinkId?.(speaker).catch(() => undefined);
     }
   }
 
@@ -270,6 +343,7 @@ export class VideoChat extends LitElement {
           }, strings)}
           ${remoteTiles(participants, (name) => this.controller.nameOf(name), strings, (event) => this.playRemote(event))}
         </div>
+        ${this.panel === 'settings' ? this.settingsView() : nothing}
         ${inCall && this.panel === 'chat'
           ? chatPanel({
             messages: call.chatMessages,
@@ -288,6 +362,8 @@ export class VideoChat extends LitElement {
               unread: this.unread,
               chatOpen: this.panel === 'chat',
               onChat: () => this.togglePanel('chat'),
+              settingsOpen: this.panel === 'settings',
+              onSettings: () => this.togglePanel('settings'),
               onMicrophone: () => (this.muted = microphone.enabled),
               onCamera: () => (this.cameraOff = camera.enabled),
               onEnableSound: () => this.enableSound(),
@@ -299,6 +375,8 @@ export class VideoChat extends LitElement {
             again: call.state === 'left' || call.state === 'leaving',
             onName: (name) => (this.name = name),
             onJoin: () => void this.join(),
+            settingsOpen: this.panel === 'settings',
+            onSettings: () => this.togglePanel('settings'),
           }, strings)}
         ${status ? html`<p class="status" role="status">${status}</p>` : nothing}
       </div>

@@ -67,6 +67,40 @@ export const videoChatStyles = css`
       display: none;
     }
   }
+  [part~='prejoin'] .panel {
+    grid-area: auto;
+    min-height: 0;
+  }
+  .prejoin-actions {
+    display: flex;
+    gap: var(--video-chat-gap, 8px);
+    align-items: center;
+  }
+  .prejoin-actions [part~='join'] {
+    flex: 1;
+  }
+  .fields {
+    display: grid;
+    gap: 12px;
+    padding: 12px 16px 16px;
+  }
+  .field {
+    display: grid;
+    gap: 4px;
+  }
+  select {
+    font: inherit;
+    padding: 8px;
+    border-radius: 6px;
+    border: 1px solid rgb(255 255 255 / 0.3);
+    background: #111418;
+    color: inherit;
+    max-width: 100%;
+  }
+  select:focus-visible {
+    outline: 2px solid var(--video-chat-accent, #2563eb);
+    outline-offset: 2px;
+  }
   .panel-header {
     display: flex;
     align-items: center;

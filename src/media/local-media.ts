@@ -36,13 +36,13 @@ async function tryCapture(constraints: MediaStreamConstraints): Promise<MediaStr
 }
 
 /** Captures camera and microphone, falling back to whichever of the two is available. */
-export async function captureLocalMedia(video: MediaTrackConstraints | boolean = DEFAULT_VIDEO): Promise<CaptureResult> {
+export async function captureLocalMedia({ audio, video }: { audio: MediaTrackConstraints | true; video: MediaTrackConstraints } = { audio: true, video: DEFAULT_VIDEO }): Promise<CaptureResult> {
   if (typeof navigator === 'undefined' || !navigator.mediaDevices?.getUserMedia) {
     return { stream: new MediaStream(), problem: { code: 'media-unavailable', reason: 'insecure-context', params: {} } };
   }
-  const both = await tryCapture({ audio: true, video });
+  const both = await tryCapture({ audio, video });
   if (both instanceof MediaStream) return { stream: both };
-  const [camera, microphone] = await Promise.all([tryCapture({ video }), tryCapture({ audio: true })]);
+  const [camera, microphone] = await Promise.all([tryCapture({ video }), tryCapture({ audio })]);
   const stream = new MediaStream();
   for (const result of [camera, microphone]) if (result instanceof MediaStream) result.getTracks().forEach((t) => stream.addTrack(t));
   const failed = [camera, microphone].filter((result) => !(result instanceof MediaStream));

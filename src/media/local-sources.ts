@@ -12,6 +12,7 @@ export type LocalSourceName = 'camera' | 'microphone';
 export class LocalSource {
   private current?: MediaStreamTrack;
   private on = true;
+  private constraints?: MediaTrackConstraints;
   private readonly senders = new Set<RTCRtpSender>();
 
   constructor(
@@ -38,11 +39,21 @@ export class LocalSource {
     this.changed();
   }
 
+  /**
+   * Capture constraints for this slot's tracks (a smaller camera in a crowded call), applied to
+   * the track now and to any track put in the slot later (another camera).
+   */
+  setConstraints(constraints: MediaTrackConstraints): void {
+    this.constraints = constraints;
+    this.current?.applyConstraints(constraints).catch(() => undefined);
+  }
+
   /** Puts a track in the slot (or empties it) and sends it on every bound sender. */
   async setTrack(track: MediaStreamTrack | undefined): Promise<void> {
     if (track === this.current) return;
     this.current = track;
     if (track) track.enabled = this.on;
+    if (track && this.constraints) track.applyConstraints(this.constraints).catch(() => undefined);
     this.changed();
     await Promise.all([...this.senders].map((sender) => this.feed(sender)));
   }

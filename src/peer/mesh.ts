@@ -320,7 +320,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     const crowded = peerCount >= CROWDED_FROM;
     if (crowded !== this.crowded) {
       this.crowded = crowded;
-      this.options.sources.camera.track?.applyConstraints(crowded ? CROWDED_CAPTURE : DEFAULT_VIDEO).catch(() => undefined);
+      this.options.sources.camera.setConstraints(crowded ? CROWDED_CAPTURE : DEFAULT_VIDEO);
     }
     const quality = sendQualityFor(peerCount);
     for (const link of this.links.values()) link.setSendQuality(quality);

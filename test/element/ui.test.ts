@@ -234,9 +234,16 @@ describe('<video-chat> view and attributes', () => {
     await el.leave();
   });
 
-  it('is accessible in the pre-join view, in a call, and with the chat panel open', async () => {
+  it('is accessible in the pre-join view, in a call, and with the chat and settings panels open', async () => {
     const el = await fixture<VideoChat>(html`<video-chat room=${uniqueRoom()} broker=${brokerUrl} ice-servers="[]" name="Ada"></video-chat>`);
     await expect(el).to.be.accessible();
+    await waitFor(() => !!el.localStream?.getVideoTracks()[0], 'the preview');
+    const settings = () => el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="button"][part~="settings"]')!;
+    settings().click();
+    await waitFor(() => !!el.shadowRoot!.querySelector('[part~="settings-panel"] select option'), 'the device lists');
+    await expect(el).to.be.accessible();
+    settings().click();
+    await el.updateComplete;
     await el.join();
     await el.updateComplete;
     await expect(el).to.be.accessible();
@@ -244,6 +251,10 @@ describe('<video-chat> view and attributes', () => {
     el.sendChat('A message, to have one in the log');
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('[part~="chat-panel"] li .who')).to.exist;
+    await expect(el).to.be.accessible();
+    settings().click();
+    await waitFor(() => !!el.shadowRoot!.querySelector('[part~="settings-panel"] select option'), 'the device lists in the call');
+    expect(el.shadowRoot!.querySelector('[part~="chat-panel"]'), 'one panel at a time').to.equal(null);
     await expect(el).to.be.accessible();
     await el.leave();
   });

@@ -9,6 +9,8 @@ export interface PrejoinView {
   again: boolean;
   onName(name: string): void;
   onJoin(): void;
+  settingsOpen: boolean;
+  onSettings(): void;
 }
 
 export function prejoinControls(view: PrejoinView, strings: Strings) {
@@ -17,7 +19,10 @@ export function prejoinControls(view: PrejoinView, strings: Strings) {
       ${strings.yourName}
       <input type="text" maxlength="64" autocomplete="nickname" .value=${view.name} @input=${(e: Event) => view.onName((e.target as HTMLInputElement).value)} />
     </label>
-    <button part="button join" ?disabled=${!view.canJoin} @click=${view.onJoin}>${view.again ? strings.joinAgain : strings.join}</button>
+    <div class="prejoin-actions">
+      <button part="button join" ?disabled=${!view.canJoin} @click=${view.onJoin}>${view.again ? strings.joinAgain : strings.join}</button>
+      ${settingsButton(view.settingsOpen, view.onSettings, strings)}
+    </div>
   `;
 }
 
@@ -30,6 +35,8 @@ export interface CallControlsView {
   unread: number;
   chatOpen: boolean;
   onChat(): void;
+  settingsOpen: boolean;
+  onSettings(): void;
   onMicrophone(): void;
   onCamera(): void;
   onEnableSound(): void;
@@ -40,6 +47,10 @@ export interface CallControlsView {
 function iconButton(part: string, label: string, iconName: IconName, onClick: () => void, options: { pressed?: boolean; disabled?: boolean } = {}) {
   const pressed = options.pressed === undefined ? nothing : options.pressed ? 'true' : 'false';
   return html`<button part="button ${part}" class="icon-button" aria-label=${label} data-tooltip=${label} aria-pressed=${pressed} ?disabled=${options.disabled ?? false} @click=${onClick}>${icon(iconName)}</button>`;
+}
+
+function settingsButton(open: boolean, onClick: () => void, strings: Strings) {
+  return html`<button part="button settings" class="icon-button" aria-label=${strings.settings} data-tooltip=${strings.settings} aria-expanded=${open ? 'true' : 'false'} @click=${onClick}>${icon('settings')}</button>`;
 }
 
 /** Mic and camera follow the WAI-ARIA toggle-button pattern: a constant name, the state in `aria-pressed`. */
@@ -53,6 +64,7 @@ export function callControls(view: CallControlsView, strings: Strings) {
     <button part="button chat" class="icon-button" aria-label=${strings.chatButton(view.unread)} data-tooltip=${strings.chat} aria-expanded=${view.chatOpen ? 'true' : 'false'} @click=${view.onChat}>
       ${icon('chat')}${view.unread > 0 ? html`<span class="badge" part="unread" aria-hidden="true">${view.unread > 99 ? '99+' : view.unread}</span>` : nothing}
     </button>
+    ${settingsButton(view.settingsOpen, view.onSettings, strings)}
     ${view.soundBlocked ? html`<button part="button unmute" @click=${view.onEnableSound}>${icon('sound')}<span>${strings.enableSound}</span></button>` : nothing}
     ${iconButton('leave', strings.leave, 'leave', view.onLeave)}
   </div>`;
