@@ -64,6 +64,19 @@ const VIEWS = {
     await ada.mouse.move(0, 0);
     return ada;
   },
+  /** Three people, one sharing a screen: the share in the spotlight. */
+  async share(browser, demo) {
+    const ada = await join(browser, demo, 'shots-share', 'Ada Lovelace');
+    const grace = await join(browser, demo, 'shots-share', 'Grace Hopper');
+    await join(browser, demo, 'shots-share', 'Alan Turing');
+    await decodingAll(ada, 2);
+    await grace.locator('video-chat').locator('[part~="button"][part~="share"]').click();
+    await ada.waitForFunction(() => {
+      const video = document.querySelector('video-chat').shadowRoot.querySelector('[part~="screen"] video');
+      return video && video.getVideoPlaybackQuality().totalVideoFrames > 10;
+    }, undefined, { timeout: 30000 });
+    return ada;
+  },
   /** A phone: one remote large, the self-view small. */
   async phone(browser, demo) {
     const ada = await join(browser, demo, 'shots-phone', 'Ada', PHONE);
@@ -81,6 +94,9 @@ try {
   for (const [name, view] of Object.entries(VIEWS)) {
     if (wanted.length && !wanted.includes(name)) continue;
     const page = await view(browser, demo);
+    // No hover effects (tile buttons, tooltips) in the picture.
+    await page.mouse.move(0, 0);
+    await page.waitForTimeout(300);
     await page.screenshot({ path: `docs/screenshots/${name}.png` });
     console.log(`wrote docs/screenshots/${name}.png`);
     for (const context of browser.contexts()) await context.close();

@@ -65,6 +65,12 @@ export interface DeviceChangedDetail {
   label: string;
 }
 
+/** This visitor's screen share started or stopped. */
+export interface ScreenShareDetail {
+  /** This visitor's own peer id. */
+  peerId: string;
+}
+
 /** Every event `<video-chat>` dispatches, by name. */
 export interface VideoChatEventMap {
   connected: CustomEvent<PeerInfo>;
@@ -75,6 +81,8 @@ export interface VideoChatEventMap {
   message: CustomEvent<MessageDetail>;
   chat: CustomEvent<ChatDetail>;
   'device-changed': CustomEvent<DeviceChangedDetail>;
+  'screenshare-started': CustomEvent<ScreenShareDetail>;
+  'screenshare-stopped': CustomEvent<ScreenShareDetail>;
   error: CustomEvent<VideoChatErrorDetail>;
 }
 

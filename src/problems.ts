@@ -13,6 +13,7 @@ export type VideoChatErrorCode =
   | 'negotiation-failed'
   | 'wrong-password'
   | 'message-refused'
+  | 'share-denied'
   | 'unsupported';
 
 /** Which case of a code it was. */
@@ -24,10 +25,11 @@ export type ProblemReason =
   | 'broker-insecure'
   | 'ice-servers-json'
   | 'ice-servers-shape'
-  // media-denied, media-unavailable
+  // media-denied, media-unavailable (and share-denied: screen)
   | 'camera'
   | 'microphone'
   | 'camera-and-microphone'
+  | 'screen'
   | 'insecure-context'
   // broker-unreachable
   | 'connect-error'
@@ -40,6 +42,7 @@ export type ProblemReason =
   | 'peer-silent'
   // unsupported
   | 'no-webrtc'
+  | 'no-display-capture'
   | 'unexpected'
   // wrong-password
   | 'foreign-password'

@@ -6,7 +6,7 @@ import type { MediaState } from '../media/local-sources.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 
 /** Where a track comes from on the visitor's side. */
-export type TrackSource = 'camera' | 'microphone';
+export type TrackSource = 'camera' | 'microphone' | 'screen';
 
 export interface TrackEventDetail {
   source: TrackSource;
@@ -22,14 +22,14 @@ export interface RemoteParticipantEventMap {
   'track-muted': CustomEvent<TrackEventDetail & { muted: boolean }>;
   /** The media path came back after an outage: players should attach afresh (see `generation`). */
   'media-renewed': Event;
-  /** The visitor muted or unmuted, or turned its camera off or on (see `microphoneOn`, `cameraOn`). */
+  /** The visitor muted or unmuted, turned its camera off or on, or started or stopped sharing its screen (see `microphoneOn`, `cameraOn`, `screenOn`). */
   'state-changed': Event;
 }
 
 export class RemoteParticipant extends TypedEventTarget<RemoteParticipantEventMap> {
   private readonly tracks = new Map<TrackSource, MediaStreamTrack>();
   private renewals = 0;
-  private state: MediaState = { microphone: true, camera: true };
+  private state: MediaState = { microphone: true, camera: true, screen: false };
 
   constructor(
     /** Random id the visitor picked for this visit. */
@@ -60,9 +60,14 @@ export class RemoteParticipant extends TypedEventTarget<RemoteParticipantEventMa
     return this.state.camera;
   }
 
+  /** Whether the visitor shares its screen (it says so over the link); the track is `track('screen')`. */
+  get screenOn(): boolean {
+    return this.state.screen;
+  }
+
   /** Takes the media state the visitor told. */
   setState(state: MediaState): void {
-    if (state.microphone === this.state.microphone && state.camera === this.state.camera) return;
+    if (state.microphone === this.state.microphone && state.camera === this.state.camera && state.screen === this.state.screen) return;
     this.state = { ...state };
     this.dispatchEvent(new Event('state-changed'));
   }

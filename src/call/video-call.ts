@@ -10,6 +10,7 @@
 import type { DisconnectReason, PeerInfo, RoomDetail, SignalingStateDetail } from '../events.js';
 import type { DeviceKind, DeviceLists } from '../media/devices.js';
 import { captureLocalMedia, releaseStream, type CaptureResult } from '../media/local-media.js';
+import { captureScreen } from '../media/screen-capture.js';
 import { LocalSources } from '../media/local-sources.js';
 import { describeError, type CallProblem } from '../problems.js';
 import type { SignalingState } from '../signaling/room-signal.js';
@@ -62,6 +63,10 @@ export interface VideoCallEventMap {
   'local-media': Event;
   /** App data from a peer (see `send`). */
   message: CustomEvent<PeerInfo & { data: unknown }>;
+  /** This visitor started sharing its screen. */
+  'screenshare-started': Event;
+  /** This visitor stopped sharing its screen (`stopShare()`, the browser's own Stop button, or leaving). */
+  'screenshare-stopped': Event;
   /** The camera, microphone or speaker in use changed (see `useDevice`). */
   'device-changed': CustomEvent<DeviceChangedDetail>;
   /** A device was plugged in or out: lists of devices are out of date. */
@@ -269,6 +274,44 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
     return this.chatLog;
   }
 
+  /** Whether this visitor shares its screen. */
+  get sharing(): boolean {
+    return this.sources.screen.track !== undefined;
+  }
+
+  /**
+   * Shares a screen, window or tab (the browser asks which) with everyone in the call, as a
+   * second video beside the camera; a visitor who joins later sees it too. A cancelled or denied
+   * picker is reported (`share-denied`) and changes nothing else. Only in a call; never rejects.
+   */
+  async shareScreen(): Promise<void> {
+    if (this.sharing || (this.currentState !== 'joining' && this.currentState !== 'joined')) return;
+    const visit = this.visit;
+    const result = await captureScreen();
+    if ('problem' in result) {
+      this.report(result.problem);
+      return;
+    }
+    const { track } = result;
+    if (this.visit !== visit || this.sharing || (this.currentState !== 'joining' && this.currentState !== 'joined')) {
+      track.stop();
+      return;
+    }
+    // The browser's own "Stop sharing" ends the track: the same as stopShare().
+    track.addEventListener('ended', () => void this.stopShare(), { once: true });
+    await this.sources.screen.setTrack(track);
+    this.dispatchEvent(new Event('screenshare-started'));
+  }
+
+  /** Stops sharing the screen. Never rejects. */
+  async stopShare(): Promise<void> {
+    const track = this.sources.screen.track;
+    if (!track) return;
+    await this.sources.screen.setTrack(undefined);
+    track.stop();
+    this.dispatchEvent(new Event('screenshare-stopped'));
+  }
+
   /** The cameras, microphones and speakers the browser lists (speakers only where a page can choose one). */
   getDevices(): Promise<DeviceLists> {
     return this.devices.list();
@@ -433,6 +476,7 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
 
   /** Stops the camera and microphone, including a capture still starting. */
   private async releaseMedia(): Promise<void> {
+    await this.stopShare();
     this.capture = undefined;
     this.captured = false;
     await this.sources.release();

@@ -59,6 +59,12 @@ export class CallController implements ReactiveController {
       update();
       host.dispatchEvent(chatEvent('device-changed', detail));
     });
+    for (const type of ['screenshare-started', 'screenshare-stopped'] as const) {
+      call.addEventListener(type, () => {
+        update();
+        host.dispatchEvent(chatEvent(type, { peerId: call.peerId ?? '' }));
+      });
+    }
     call.addEventListener('error', ({ detail }) => {
       this.status = strings().problem(detail);
       update();

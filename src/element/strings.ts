@@ -34,6 +34,19 @@ export interface Strings {
   send: string;
   closePanel: string;
   settings: string;
+  invite: string;
+  inviteCopied: string;
+  /** When the clipboard is out of reach: the link to copy by hand. */
+  inviteLink(url: string): string;
+  shareScreen: string;
+  yourScreen: string;
+  screenOf(name: string): string;
+  /** The group of a tile's buttons. */
+  tileActions(name: string): string;
+  pictureInPicture: string;
+  fullscreen: string;
+  pin: string;
+  unpin: string;
   camera: string;
   microphone: string;
   speaker: string;
@@ -74,6 +87,12 @@ function problemInEnglish({ code, reason, params }: CallProblem): string {
       const why = code === 'media-denied' ? 'was denied' : `is not available (${params.error})`;
       return `Access to ${what} ${why}; you can still see and hear the others.`;
     }
+    case 'screen':
+      return code === 'share-denied'
+        ? 'Screen sharing was cancelled or not allowed.'
+        : `Your screen cannot be shared (${params.error}).`;
+    case 'no-display-capture':
+      return 'This browser cannot share a screen.';
     case 'connect-error':
       return `Cannot reach the signaling broker ${params.broker}${detail}; retrying.`;
     case 'subscription-refused':
@@ -130,6 +149,17 @@ export const english: Strings = {
   send: 'Send',
   closePanel: 'Close',
   settings: 'Settings',
+  invite: 'Copy invite link',
+  inviteCopied: 'Invite link copied: whoever opens it joins this call.',
+  inviteLink: (url) => `Invite others with this link: ${url}`,
+  shareScreen: 'Share screen',
+  yourScreen: 'Your screen',
+  screenOf: (name) => `${name}'s screen`,
+  tileActions: (name) => `${name}: tile actions`,
+  pictureInPicture: 'Picture-in-picture',
+  fullscreen: 'Fullscreen',
+  pin: 'Pin',
+  unpin: 'Unpin',
   camera: 'Camera',
   microphone: 'Microphone',
   speaker: 'Speaker',

@@ -3,6 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { cleanName } from '../signaling/messages.js';
 import type { PeerInfo, VideoChatEventMap, VideoChatState } from '../events.js';
 import type { DeviceKind, DeviceLists } from '../media/devices.js';
+import type { RemoteParticipant } from '../call/participant.js';
 import type { SignalingState } from '../signaling/room-signal.js';
 import { CallController } from './call-controller.js';
 import { english } from './strings.js';
@@ -10,7 +11,7 @@ import { videoChatStyles } from './video-chat.styles.js';
 import { chatPanel } from './views/chat.js';
 import { settingsPanel } from './views/settings.js';
 import { callControls, prejoinControls } from './views/controls.js';
-import { emptyNote, remoteTiles, selfTile } from './views/tiles.js';
+import { emptyNote, remoteTiles, screenKey, screenTiles, selfTile, type ScreenTile, type TileContext } from './views/tiles.js';
 
 /**
  * A peer-to-peer video call. Every visitor of a page showing the same `room` on the same `broker`
@@ -25,8 +26,10 @@ import { emptyNote, remoteTiles, selfTile } from './views/tiles.js';
  * @fires signaling-state - The connection to the broker changed. `detail: {state}`, state `'connecting' | 'online' | 'reconnecting' | 'offline'`. Calls in progress go on while it is down.
  * @fires message - App data from a peer (its `send()`). `detail: {peerId, name, data}`; `peerId` and `name` are the link's, never fields the sender wrote.
  * @fires chat - A chat message, a peer's or this visitor's own. `detail: {peerId, name, text, time}`: plain text, `time` in ms since the epoch.
+ * @fires screenshare-started - This visitor started sharing its screen. `detail: {peerId}` (its own).
+ * @fires screenshare-stopped - This visitor stopped sharing: `stopShare()`, the share button, the browser's own "Stop sharing", or leaving. `detail: {peerId}`.
  * @fires device-changed - The camera, microphone or speaker in use changed: chosen (`useDevice()` or the settings panel) or a fallback for one that was unplugged. `detail: {kind, deviceId, label}`.
- * @fires error - Something went wrong; does not bubble. `detail: {code, reason, message}`, codes `bad-attribute`, `media-denied`, `media-unavailable`, `broker-unreachable`, `negotiation-failed`, `wrong-password`, `message-refused` (a peer's message too large, malformed or over the rate; once per peer and reason), `unsupported`.
+ * @fires error - Something went wrong; does not bubble. `detail: {code, reason, message}`, codes `bad-attribute`, `media-denied`, `media-unavailable`, `share-denied` (the screen picker was cancelled or refused), `broker-unreachable`, `negotiation-failed`, `wrong-password`, `message-refused` (a peer's message too large, malformed or over the rate; once per peer and reason), `unsupported`.
  *
  * @csspart grid - The area holding the video tiles.
  * @csspart tile - Every video tile; also `local` or `remote`. 16:9, sized so that the tiles and the controls fit the window's height (`max-width: none` lets tiles grow past it).
@@ -37,9 +40,16 @@ import { emptyNote, remoteTiles, selfTile } from './views/tiles.js';
  * @csspart muted - Added to a tile while its visitor's microphone is off.
  * @csspart camera-off - Added to a tile while its visitor's camera is off; the tile shows the visitor's initials.
  * @csspart avatar - The initials shown on a camera-off tile.
+ * @csspart screen - Added to the tile of a shared screen (one's own is also `local`, a peer's `remote`); shown whole, never mirrored.
+ * @csspart spotlight - Added to the tile shown large: the pinned one, or else the newest shared screen; the others line up beside it.
+ * @csspart pip - A tile's picture-in-picture button (shown on hover and focus, where the browser has it).
+ * @csspart fullscreen - A tile's fullscreen button (shown on hover and focus).
+ * @csspart pin - A tile's pin button: puts the tile in the spotlight, `aria-pressed="true"` while pinned.
  * @csspart empty - The note shown while nobody else is in the room.
  * @csspart controls - The bar of call controls; it stays at the bottom of the window while the element runs below it.
- * @csspart button - Every button; also `mic`, `camera`, `chat`, `settings`, `leave`, `join`, `unmute`, `send` or `close`. Icon buttons carry their name as `aria-label` and show it as a tooltip.
+ * @csspart button - Every button; also `mic`, `camera`, `share`, `chat`, `settings`, `invite`, `leave`, `join`, `unmute`, `send`, `close`, `pip`, `fullscreen` or `pin`. Icon buttons carry their name as `aria-label` and show it as a tooltip.
+ * @csspart invite - Copies the page's link, for inviting others to the room (the status line says it did).
+ * @csspart share - The screen-share toggle: named "Share screen", `aria-pressed="true"` while sharing.
  * @csspart chat - The chat button: opens and closes the chat panel; its name counts unread messages.
  * @csspart unread - The badge on the chat button counting messages that arrived while the panel was closed.
  * @csspart chat-panel - The chat panel beside the tiles (over them in a narrow element): messages with name and time, in a polite live region, and a field that sends on Enter.
@@ -66,6 +76,9 @@ import { emptyNote, remoteTiles, selfTile } from './views/tiles.js';
  * @cssprop [--video-chat-panel-width=320px] - Width of the chat panel beside the tiles.
  */
 type Panel = 'chat' | 'settings';
+
+/** How long a notice (an invite link copied) stays in the status line. */
+const NOTICE_MS = 8000;
 
 export class VideoChat extends LitElement {
   static override styles = videoChatStyles;
@@ -123,6 +136,11 @@ export class VideoChat extends LitElement {
   @state() private deviceLists?: DeviceLists;
   /** Chat messages from others that arrived while the chat panel was closed. */
   @state() private unread = 0;
+  /** A short note for the status line (an invite link copied), shown until the next. */
+  @state() private notice = '';
+  private noticeTimer?: ReturnType<typeof setTimeout>;
+  /** The key of the tile pinned to the spotlight (see `tiles.ts`), if any. */
+  @state() private pinned?: string;
 
   private readonly strings = english;
   private readonly controller = new CallController(this, () => this.strings);
@@ -210,6 +228,29 @@ export class VideoChat extends LitElement {
   }
 
   /**
+   * Shares a screen, window or tab (the browser asks which) with everyone in the call, as a
+   * second video beside the camera: everyone sees it large, and a visitor who joins later sees it
+   * too. Fires `screenshare-started`; a cancelled or denied picker fires `error` (`share-denied`)
+   * and changes nothing else. Only in a call; never rejects.
+   */
+  shareScreen(): Promise<void> {
+    return this.controller.call.shareScreen();
+  }
+
+  /** Stops sharing the screen (as the browser's own "Stop sharing" does). Fires `screenshare-stopped`. Never rejects. */
+  stopShare(): Promise<void> {
+    return this.controller.call.stopShare();
+  }
+
+  /**
+   * Puts a peer's tile in the spotlight (large, the others in a strip beside it), or with `null`
+   * returns to the grid (or to a shared screen's spotlight). Tiles also offer a pin button.
+   */
+  pin(peerId: string | null): void {
+    this.pinned = peerId ?? undefined;
+  }
+
+  /**
    * The cameras, microphones and speakers the browser lists, each `{deviceId, label}` (labels are
    * empty until the visitor allowed camera or microphone access once). Speakers are listed only
    * where the browser lets a page choose one (`setSinkId`).
@@ -259,6 +300,22 @@ export class VideoChat extends LitElement {
       this.soundBlocked = true;
       return video.play().catch(() => undefined);
     });
+  }
+
+  /** Copies the page's link (whoever opens it lands in this room) and says so. */
+  private async copyInvite(): Promise<void> {
+    const url = location.href;
+    let notice: string;
+    try {
+      await navigator.clipboard.writeText(url);
+      notice = this.strings.inviteCopied;
+    } catch {
+      // No clipboard (an insecure page, a denied permission): the link, to copy by hand.
+      notice = this.strings.inviteLink(url);
+    }
+    this.notice = notice;
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => (this.notice = ''), NOTICE_MS);
   }
 
   private togglePanel(panel: Panel): void {
@@ -318,30 +375,56 @@ export class VideoChat extends LitElement {
     }
   }
 
+  /** The shared screens: this visitor's, then each participant's that says it shares. */
+  private screens(participants: RemoteParticipant[]): ScreenTile[] {
+    const screens: ScreenTile[] = [];
+    const own = this.controller.call.sources.screen.track;
+    if (own) screens.push({ owner: 'local', name: '', track: own });
+    for (const participant of participants) {
+      const track = participant.track('screen');
+      if (participant.screenOn && track) screens.push({ owner: participant.peerId, name: this.controller.nameOf(participant.name), track });
+    }
+    return screens;
+  }
+
   override render() {
     const { call } = this.controller;
     const inCall = call.state === 'joining' || call.state === 'joined';
     const participants = inCall ? call.participants : [];
-    const count = participants.length + 1;
+    const screens = inCall ? this.screens(participants) : [];
+    const keys = new Set(['local', ...participants.map((p) => p.peerId), ...screens.map((screen) => screenKey(screen.owner))]);
+    // A pinned tile takes the spotlight; without one, the newest shared screen does.
+    const spotlight = this.pinned && keys.has(this.pinned) ? this.pinned : screens.length ? screenKey(screens[screens.length - 1].owner) : undefined;
+    const count = participants.length + 1 + screens.length;
     const columns = Math.ceil(Math.sqrt(count));
     const rows = Math.ceil(count / columns);
     const { strings } = this;
     const { microphone, camera } = call.sources;
-    const status = this.controller.status;
+    const status = this.notice || this.controller.status;
+    const context: TileContext = {
+      strings,
+      nameOf: (name) => this.controller.nameOf(name),
+      spotlight,
+      pinned: this.pinned,
+      onPin: (key) => (this.pinned = this.pinned === key ? undefined : key),
+      onMetadata: (event) => this.playRemote(event),
+    };
+    const layout = spotlight ? 'grid spotlight' : participants.length === 1 ? 'grid duo' : 'grid';
     // One template for both views, with the self-view in the same place: joining keeps the
     // preview's <video> playing. A new one would show black until its first frame and start a
     // second player just when the first connections are being made.
     return html`
       <div class=${inCall ? (this.panel ? 'stage with-panel' : 'stage') : nothing} part=${inCall ? nothing : 'prejoin'}>
-        <div class=${inCall ? 'grid' : 'preview'} part=${inCall ? 'grid' : nothing} style=${inCall ? `--columns: ${columns}; --rows: ${rows}` : nothing}>
+        <div class=${inCall ? layout : 'preview'} part=${inCall ? 'grid' : nothing} style=${inCall ? `--columns: ${columns}; --rows: ${rows}` : nothing}>
           ${selfTile({
             stream: call.localStream,
             name: this.controller.nameOf(cleanName(this.name)),
             inCall,
             hidden: call.state === 'left' || call.state === 'leaving',
             state: call.sources.state,
-          }, strings)}
-          ${remoteTiles(participants, (name) => this.controller.nameOf(name), strings, (event) => this.playRemote(event))}
+          }, context)}
+          ${remoteTiles(participants, context)}
+          ${screenTiles(screens, context)}
         </div>
         ${this.panel === 'settings' ? this.settingsView() : nothing}
         ${inCall && this.panel === 'chat'
@@ -364,6 +447,9 @@ export class VideoChat extends LitElement {
               onChat: () => this.togglePanel('chat'),
               settingsOpen: this.panel === 'settings',
               onSettings: () => this.togglePanel('settings'),
+              sharing: call.sharing,
+              onShare: () => void (call.sharing ? this.stopShare() : this.shareScreen()),
+              onInvite: () => void this.copyInvite(),
               onMicrophone: () => (this.muted = microphone.enabled),
               onCamera: () => (this.cameraOff = camera.enabled),
               onEnableSound: () => this.enableSound(),

@@ -210,6 +210,39 @@ export const videoChatStyles = css`
     [part~='tile'] {
       max-width: none;
     }
+    /* A phone with one other visitor: theirs large, one's own small in a corner. */
+    .grid.duo {
+      position: relative;
+    }
+    .grid.duo > [part~='remote'] {
+      aspect-ratio: 3 / 4;
+      max-height: calc(100dvh - 10rem);
+    }
+    .grid.duo > [part~='local'] {
+      position: absolute;
+      z-index: 1;
+      top: 8px;
+      right: 8px;
+      width: 32%;
+      aspect-ratio: 3 / 4;
+      box-shadow: 0 2px 8px rgb(0 0 0 / 0.5);
+    }
+    .grid.duo > [part~='local'] .tile-actions {
+      display: none;
+    }
+    .grid.duo > [part~='remote'] .tile-actions {
+      left: 8px;
+      right: auto;
+    }
+    /* Every control on one row at phone width. */
+    [part~='controls'] {
+      gap: 6px;
+      padding: 6px;
+    }
+    button.icon-button:not(.small) {
+      width: 2.75rem;
+      height: 2.75rem;
+    }
   }
   video {
     display: block;
@@ -218,8 +251,63 @@ export const videoChatStyles = css`
     object-fit: cover;
     background: #000;
   }
-  [part~='local'] video {
+  [part~='local']:not([part~='screen']) video {
     transform: scaleX(-1);
+  }
+  /* A shared screen is shown whole, never cropped. */
+  [part~='screen'] video {
+    object-fit: contain;
+  }
+  /* Spotlight: one tile large, the others in a strip beside it (below it in a narrow element). */
+  .grid.spotlight {
+    grid-template-columns: minmax(0, 1fr) minmax(7rem, 18%);
+    grid-auto-rows: min-content;
+    align-content: start;
+  }
+  .grid.spotlight > [part~='tile'] {
+    grid-column: 2;
+    max-width: none;
+  }
+  .grid.spotlight > [part~='spotlight'] {
+    grid-column: 1;
+    grid-row: 1 / span 12;
+    order: -1;
+    align-self: start;
+    max-width: max(10rem, (100dvh - 9rem) * 16 / 9);
+  }
+  @container (max-width: 640px) {
+    .grid.spotlight {
+      grid-template-columns: repeat(3, minmax(0, 1fr));
+    }
+    .grid.spotlight > [part~='tile'] {
+      grid-column: auto;
+    }
+    .grid.spotlight > [part~='spotlight'] {
+      grid-column: 1 / -1;
+      grid-row: auto;
+    }
+  }
+  /* Tile buttons: picture-in-picture, fullscreen, pin; shown on hover and while one has focus. */
+  .tile-actions {
+    position: absolute;
+    top: 8px;
+    right: 8px;
+    display: flex;
+    gap: 4px;
+    opacity: 0;
+    transition: opacity 0.15s;
+  }
+  [part~='tile']:hover .tile-actions,
+  .tile-actions:focus-within {
+    opacity: 1;
+  }
+  .tile-actions button.icon-button.small {
+    background: rgb(0 0 0 / 0.6);
+    color: #fff;
+  }
+  .tile-actions [data-tooltip]::after {
+    bottom: auto;
+    top: calc(100% + 6px);
   }
   [part~='name'] {
     position: absolute;

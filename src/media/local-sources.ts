@@ -1,13 +1,13 @@
 /**
- * The visitor's own media as the call holds it: one slot per source (camera, microphone; a screen
- * share will be a third). A slot owns its track and feeds every sender bound to it, on every
+ * The visitor's own media as the call holds it: one slot per source (microphone, camera, screen
+ * share). A slot owns its track and feeds every sender bound to it, on every
  * link and on a prepared offer: a new track (another device, a restarted capture) reaches them all
  * through `replaceTrack`, without renegotiation. Muting and turning the camera off are states of
  * the slot, kept across track changes.
  */
 import { TypedEventTarget } from '../typed-event-target.js';
 
-export type LocalSourceName = 'camera' | 'microphone';
+export type LocalSourceName = 'camera' | 'microphone' | 'screen';
 
 export class LocalSource {
   private current?: MediaStreamTrack;
@@ -80,10 +80,46 @@ export class LocalSource {
   }
 }
 
-/** What peers are told of a visitor's media: whether its microphone and camera are on. */
+/** What peers are told of a visitor's media: whether its microphone and camera are on, and whether it shares its screen. */
 export interface MediaState {
   microphone: boolean;
   camera: boolean;
+  screen: boolean;
+}
+
+/**
+ * The slots in the fixed order of a connection's transceivers. Both sides know it, so a track
+ * is told apart by its transceiver (the second video one is the screen), with no extra signaling.
+ */
+export const SOURCE_ORDER: readonly LocalSourceName[] = ['microphone', 'camera', 'screen'];
+
+/** The media sections' ids in the order of the session description. */
+function midsInOrder(pc: RTCPeerConnection): string[] {
+  const sdp = pc.remoteDescription?.sdp ?? pc.localDescription?.sdp ?? '';
+  return [...sdp.matchAll(/^a=mid:(\S+)/gm)].map((match) => match[1]);
+}
+
+/**
+ * The transceiver of a connection that carries one source: the n-th of its kind (n by
+ * `SOURCE_ORDER`), negotiated ones in the order of their media sections, then those not
+ * negotiated yet in the order they were made. (After both sides offered at once, the side that
+ * gave way holds its own unnegotiated transceivers beside those the other's offer made.)
+ */
+export function transceiverOf(pc: RTCPeerConnection, source: LocalSourceName): RTCRtpTransceiver | undefined {
+  const kind = source === 'microphone' ? 'audio' : 'video';
+  const nth = SOURCE_ORDER.filter((name) => (name === 'microphone' ? 'audio' : 'video') === kind).indexOf(source);
+  const mids = midsInOrder(pc);
+  const rank = (t: RTCRtpTransceiver) => (t.mid === null || !mids.includes(t.mid) ? Number.MAX_SAFE_INTEGER : mids.indexOf(t.mid));
+  const all = pc.getTransceivers();
+  const ofKind = all.filter((t) => t.receiver.track.kind === kind && t.direction !== 'stopped');
+  // Stable: equal ranks keep the order they were made in.
+  ofKind.sort((a, b) => rank(a) - rank(b) || all.indexOf(a) - all.indexOf(b));
+  return ofKind[nth];
+}
+
+/** Which source a remote track is, by the transceiver it arrived on. */
+export function sourceOf(pc: RTCPeerConnection, transceiver: RTCRtpTransceiver): LocalSourceName | undefined {
+  return SOURCE_ORDER.find((source) => transceiverOf(pc, source) === transceiver);
 }
 
 export interface LocalSourcesEventMap {
@@ -94,18 +130,20 @@ export interface LocalSourcesEventMap {
 export class LocalSources extends TypedEventTarget<LocalSourcesEventMap> {
   readonly microphone = new LocalSource('microphone', 'audio', () => this.onChange());
   readonly camera = new LocalSource('camera', 'video', () => this.onChange());
-  /** Every slot's track, for the self-view and as the `msid` senders announce. Same object for the whole visit. */
+  /** The screen being shared, if any. */
+  readonly screen = new LocalSource('screen', 'video', () => this.onChange());
+  /** Microphone and camera, for the self-view and as the `msid` senders announce. Same object for the whole visit. */
   readonly stream = new MediaStream();
 
-  /** The slots in the fixed order of a connection's transceivers: audio, then video. */
+  /** The slots in the fixed order of a connection's transceivers (`SOURCE_ORDER`). */
   get all(): readonly LocalSource[] {
-    return [this.microphone, this.camera];
+    return SOURCE_ORDER.map((name) => this[name]);
   }
 
   /** Whether each source is on: captured and neither muted nor turned off. */
   get state(): MediaState {
     const on = (source: LocalSource) => source.enabled && source.track !== undefined && source.track.readyState === 'live';
-    return { microphone: on(this.microphone), camera: on(this.camera) };
+    return { microphone: on(this.microphone), camera: on(this.camera), screen: on(this.screen) };
   }
 
   /** Fills the slots from a captured stream (its first audio and first video track). */
@@ -121,7 +159,7 @@ export class LocalSources extends TypedEventTarget<LocalSourcesEventMap> {
   }
 
   private onChange(): void {
-    const tracks = this.all.map((source) => source.track).filter((t): t is MediaStreamTrack => t !== undefined);
+    const tracks = [this.microphone.track, this.camera.track].filter((t): t is MediaStreamTrack => t !== undefined);
     for (const track of this.stream.getTracks()) if (!tracks.includes(track)) this.stream.removeTrack(track);
     for (const track of tracks) if (!this.stream.getTracks().includes(track)) this.stream.addTrack(track);
     this.dispatchEvent(new Event('change'));

@@ -4,7 +4,7 @@
  * local-sources.ts), the control channel and the message lanes. Closing goes through here too, so that the slots
  * stop feeding the connection's senders.
  */
-import type { LocalSources } from '../media/local-sources.js';
+import { transceiverOf, type LocalSources } from '../media/local-sources.js';
 import { ControlChannel } from './control-channel.js';
 import type { Lane } from './messaging.js';
 
@@ -48,9 +48,16 @@ export function createPeerConnection(rtcConfiguration: RTCConfiguration, sources
  */
 export function completeAnswer(connection: PeerConnection, sources: LocalSources): ControlChannel {
   const { pc } = connection;
+  // Our own transceivers from an offer we withdrew for theirs (both offered at once) would only
+  // carry a second copy of our media: the ones their offer made carry it instead.
+  for (const transceiver of pc.getTransceivers()) {
+    if (transceiver.mid !== null || transceiver.currentDirection !== null) continue;
+    for (const source of sources.all) source.unbind(transceiver.sender);
+    transceiver.stop();
+  }
   for (const source of sources.all) {
-    const transceiver = pc.getTransceivers().find((t) => t.receiver.track.kind === source.kind && t.currentDirection !== 'stopped');
-    if (!transceiver || transceiver.direction === 'sendrecv') continue;
+    const transceiver = transceiverOf(pc, source.name);
+    if (!transceiver || transceiver.currentDirection === 'stopped' || transceiver.direction === 'sendrecv') continue;
     transceiver.direction = 'sendrecv';
     transceiver.sender.setStreams(sources.stream);
     void source.bind(transceiver.sender);

@@ -29,8 +29,8 @@ const STATE_PREFIX = 'state:';
 function parseState(data: unknown): MediaState | undefined {
   if (typeof data !== 'string' || !data.startsWith(STATE_PREFIX) || data.length > 200) return undefined;
   try {
-    const { microphone, camera } = JSON.parse(data.slice(STATE_PREFIX.length)) as Record<string, unknown>;
-    if (typeof microphone === 'boolean' && typeof camera === 'boolean') return { microphone, camera };
+    const { microphone, camera, screen = false } = JSON.parse(data.slice(STATE_PREFIX.length)) as Record<string, unknown>;
+    if (typeof microphone === 'boolean' && typeof camera === 'boolean' && typeof screen === 'boolean') return { microphone, camera, screen };
   } catch {
     // Not JSON: a peer of another kind, or a hostile one. Ignored.
   }
@@ -63,7 +63,8 @@ export class ControlChannel extends TypedEventTarget<ControlChannelEventMap> {
       this.heard();
       if (data === 'bye') this.dispatchEvent(new Event('bye'));
       const state = parseState(data);
-      if (state && (state.microphone !== this.remoteState?.microphone || state.camera !== this.remoteState?.camera)) {
+      const before = this.remoteState;
+      if (state && (state.microphone !== before?.microphone || state.camera !== before?.camera || state.screen !== before?.screen)) {
         this.remoteState = state;
         this.dispatchEvent(new Event('state'));
       }

@@ -5,7 +5,7 @@
  * A bounded wait for `connected` ends in an ICE restart, because a rolled-back side sometimes
  * gathers no candidates for its answer and the pair would otherwise stay stuck.
  */
-import type { LocalSources, MediaState } from '../media/local-sources.js';
+import { sourceOf, transceiverOf, type LocalSourceName, type LocalSources, type MediaState } from '../media/local-sources.js';
 import { LIMITS, type CandidateSignal, type DescriptionSignal, type DirectedSignal } from '../signaling/messages.js';
 import { closePeerConnection, completeAnswer, createPeerConnection, type PeerConnection } from './connection-factory.js';
 import type { ControlChannel } from './control-channel.js';
@@ -14,7 +14,7 @@ import { firstCandidates, type PreparedOffer } from './prepared-offer.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 
 /** Where a remote track comes from on the sender's side. */
-export type RemoteSource = 'camera' | 'microphone';
+export type RemoteSource = LocalSourceName;
 
 export interface PeerLinkOptions {
   localPeerId: string;
@@ -136,9 +136,10 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     this.pc.addEventListener('icecandidate', ({ candidate }) => {
       if (candidate && candidate.candidate) this.queueCandidate(candidate.toJSON());
     });
-    this.pc.addEventListener('track', ({ track }) => {
-      // One audio and one video transceiver per connection: the microphone and the camera.
-      const source: RemoteSource = track.kind === 'audio' ? 'microphone' : 'camera';
+    this.pc.addEventListener('track', ({ track, transceiver }) => {
+      // Both sides make the same transceivers in the same order: which one says which source.
+      const source = sourceOf(this.pc, transceiver);
+      if (!source) return;
       this.tracks.set(source, track);
       track.addEventListener('ended', () => {
         if (this.tracks.get(source) !== track) return;
@@ -225,7 +226,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     // Unchanged parameters are not set again: reading them blocks on the browser's WebRTC thread,
     // and setting them can reconfigure the encoder, just when a new pair's first frame is due.
     if (sameQuality(quality, this.appliedQuality)) return;
-    const sender = this.pc.getSenders().find((s) => s.track?.kind === 'video');
+    const sender = transceiverOf(this.pc, 'camera')?.sender;
     if (!sender || this.state === 'closed') return;
     const parameters = sender.getParameters();
     const [encoding] = parameters.encodings ?? [];

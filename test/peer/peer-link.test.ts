@@ -89,6 +89,12 @@ describe('PeerLink perfect negotiation', () => {
       b.start();
       await waitFor(() => a.state === 'connected' && b.state === 'connected', `round ${round}: both connected`, 12000);
       await waitFor(() => a.remoteTracks.has('camera') && b.remoteTracks.has('camera'), `round ${round}: media both ways`);
+      // Frames arrive (the track unmutes), each side's camera on one transceiver only.
+      await waitFor(() => !a.remoteTracks.get('camera')!.muted && !b.remoteTracks.get('camera')!.muted, `round ${round}: frames both ways`);
+      for (const link of [a, b]) {
+        const sending = link.connection.getTransceivers().filter((t) => t.sender.track?.kind === 'video' && t.direction !== 'stopped');
+        expect(sending, `round ${round}: one camera sender`).to.have.length(1);
+      }
       expect(failures).to.deep.equal([]);
       a.close();
       b.close();

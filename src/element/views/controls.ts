@@ -37,6 +37,9 @@ export interface CallControlsView {
   onChat(): void;
   settingsOpen: boolean;
   onSettings(): void;
+  sharing: boolean;
+  onShare(): void;
+  onInvite(): void;
   onMicrophone(): void;
   onCamera(): void;
   onEnableSound(): void;
@@ -61,10 +64,12 @@ export function callControls(view: CallControlsView, strings: Strings) {
   return html`<div part="controls" role="toolbar" aria-label=${strings.callControls}>
     ${iconButton('mic', strings.mute, micOn ? 'mic' : 'mic-off', view.onMicrophone, { pressed: !micOn, disabled: !microphone.present })}
     ${iconButton('camera', strings.cameraOff, cameraOn ? 'camera' : 'camera-off', view.onCamera, { pressed: !cameraOn, disabled: !camera.present })}
+    ${iconButton('share', strings.shareScreen, view.sharing ? 'share-off' : 'share', view.onShare, { pressed: view.sharing })}
     <button part="button chat" class="icon-button" aria-label=${strings.chatButton(view.unread)} data-tooltip=${strings.chat} aria-expanded=${view.chatOpen ? 'true' : 'false'} @click=${view.onChat}>
       ${icon('chat')}${view.unread > 0 ? html`<span class="badge" part="unread" aria-hidden="true">${view.unread > 99 ? '99+' : view.unread}</span>` : nothing}
     </button>
     ${settingsButton(view.settingsOpen, view.onSettings, strings)}
+    ${iconButton('invite', strings.invite, 'invite', view.onInvite)}
     ${view.soundBlocked ? html`<button part="button unmute" @click=${view.onEnableSound}>${icon('sound')}<span>${strings.enableSound}</span></button>` : nothing}
     ${iconButton('leave', strings.leave, 'leave', view.onLeave)}
   </div>`;

@@ -1,6 +1,8 @@
 /**
- * The video tiles: the visitor's own (the same `<video>` before and after joining) and one per
- * remote participant, built from the participant's tracks by source.
+ * The video tiles: the visitor's own (the same `<video>` before and after joining), one per
+ * remote participant, built from the participant's tracks by source, and one per shared screen.
+ * Each tile has a key; the one in the spotlight (pinned, or else the newest screen) is drawn
+ * large by the stylesheet.
  */
 import { html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
@@ -24,6 +26,18 @@ function playerStream(participant: RemoteParticipant): MediaStream {
   return stream;
 }
 
+/** A screen track's own stream, the same object for as long as the track lasts. */
+const screenStreams = new WeakMap<MediaStreamTrack, MediaStream>();
+
+function screenStream(track: MediaStreamTrack): MediaStream {
+  let stream = screenStreams.get(track);
+  if (!stream) {
+    stream = new MediaStream([track]);
+    screenStreams.set(track, stream);
+  }
+  return stream;
+}
+
 /** Up to two letters standing for a name, shown on a tile whose camera is off. */
 export function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
@@ -31,15 +45,55 @@ export function initials(name: string): string {
   return letters.join('').toLocaleUpperCase();
 }
 
-/** The part names of a tile: its kind, and its visitor's media state. */
-function tileParts(kind: 'local' | 'remote', state: { microphone: boolean; camera: boolean }): string {
-  return ['tile', kind, state.microphone ? '' : 'muted', state.camera ? '' : 'camera-off'].filter(Boolean).join(' ');
+type TileState = { microphone: boolean; camera: boolean };
+
+/** Tile keys: `local`, `local:screen`, a peer id, or a peer id and `:screen`. */
+export const screenKey = (key: string) => `${key}:screen`;
+
+/** What the tiles need from the element besides the participants. */
+export interface TileContext {
+  strings: Strings;
+  nameOf(name: string): string;
+  /** The key of the tile in the spotlight, if any. */
+  spotlight?: string;
+  /** The key of the pinned tile, if any. */
+  pinned?: string;
+  onPin(key: string): void;
+  onMetadata(event: Event): void;
 }
 
-/** What a tile shows over its video: the visitor's initials while its camera is off, and its name with a mic-off mark. */
-function tileOverlay(name: string, state: { microphone: boolean; camera: boolean }, strings: Strings) {
-  return html`${state.camera ? nothing : html`<div part="avatar" aria-hidden="true"><span>${initials(name)}</span></div>`}
-    <figcaption part="name">${state.microphone ? nothing : html`<span class="muted-mark" role="img" aria-label=${strings.microphoneOff}>${icon('mic-off')}</span>`}<span class="label">${name}</span></figcaption>`;
+/** The part names of a tile: its kind, its visitor's media state, and whether it is in the spotlight. */
+function tileParts(key: string, kinds: string[], state: TileState | undefined, context: TileContext): string {
+  const parts = ['tile', ...kinds];
+  if (state && !state.microphone) parts.push('muted');
+  if (state && !state.camera) parts.push('camera-off');
+  if (context.spotlight === key) parts.push('spotlight');
+  return parts.join(' ');
+}
+
+/** Picture-in-picture, fullscreen and pin: shown on hover and focus. */
+function tileActions(key: string, label: string, context: TileContext) {
+  const { strings } = context;
+  const video = (event: Event) => (event.currentTarget as HTMLElement).closest('figure')?.querySelector('video');
+  const pinned = context.pinned === key;
+  return html`<div class="tile-actions" role="group" aria-label=${strings.tileActions(label)}>
+    ${document.pictureInPictureEnabled
+      ? html`<button part="button pip" class="icon-button small" aria-label=${strings.pictureInPicture} data-tooltip=${strings.pictureInPicture}
+          @click=${(event: Event) => void video(event)?.requestPictureInPicture().catch(() => undefined)}>${icon('pip')}</button>`
+      : nothing}
+    <button part="button fullscreen" class="icon-button small" aria-label=${strings.fullscreen} data-tooltip=${strings.fullscreen}
+      @click=${(event: Event) => void (event.currentTarget as HTMLElement).closest('figure')?.requestFullscreen().catch(() => undefined)}>${icon('fullscreen')}</button>
+    <button part="button pin" class="icon-button small" aria-label=${strings.pin} data-tooltip=${pinned ? strings.unpin : strings.pin} aria-pressed=${pinned ? 'true' : 'false'}
+      @click=${() => context.onPin(key)}>${icon('pin')}</button>
+  </div>`;
+}
+
+/** What a tile shows over its video: the visitor's initials while its camera is off, its name with a mic-off mark, and its actions. */
+function tileOverlay(key: string, name: string, state: TileState | undefined, context: TileContext) {
+  const { strings } = context;
+  return html`${state && !state.camera ? html`<div part="avatar" aria-hidden="true"><span>${initials(name)}</span></div>` : nothing}
+    <figcaption part="name">${state && !state.microphone ? html`<span class="muted-mark" role="img" aria-label=${strings.microphoneOff}>${icon('mic-off')}</span>` : nothing}<span class="label">${name}</span></figcaption>
+    ${tileActions(key, name, context)}`;
 }
 
 export interface SelfTileView {
@@ -47,26 +101,53 @@ export interface SelfTileView {
   name: string;
   inCall: boolean;
   hidden: boolean;
-  state: { microphone: boolean; camera: boolean };
+  state: TileState;
 }
 
-export function selfTile(view: SelfTileView, strings: Strings) {
-  return html`<figure part=${tileParts('local', view.state)} ?hidden=${view.hidden}>
+export function selfTile(view: SelfTileView, context: TileContext) {
+  const { strings } = context;
+  const name = strings.you(view.name);
+  return html`<figure part=${tileParts('local', ['local'], view.state, context)} ?hidden=${view.hidden}>
     <video part="video" .srcObject=${view.stream ?? null} autoplay playsinline muted aria-label=${view.inCall ? strings.yourCamera : strings.yourCameraPreview}></video>
-    ${tileOverlay(strings.you(view.name), view.state, strings)}
+    ${view.inCall ? tileOverlay('local', name, view.state, context) : html`<figcaption part="name"><span class="label">${name}</span></figcaption>`}
   </figure>`;
 }
 
-export function remoteTiles(participants: RemoteParticipant[], nameOf: (name: string) => string, strings: Strings, onMetadata: (event: Event) => void) {
+export function remoteTiles(participants: RemoteParticipant[], context: TileContext) {
   return repeat(
     participants,
     (participant) => participant.peerId,
     (participant) => {
-      const name = nameOf(participant.name);
+      const name = context.nameOf(participant.name);
       const state = { microphone: participant.microphoneOn, camera: participant.cameraOn };
-      return html`<figure part=${tileParts('remote', state)} data-peer-id=${participant.peerId}>
-        <video part="video" .srcObject=${playerStream(participant)} autoplay playsinline aria-label=${strings.videoOf(name)} @loadedmetadata=${onMetadata}></video>
-        ${tileOverlay(name, state, strings)}
+      return html`<figure part=${tileParts(participant.peerId, ['remote'], state, context)} data-peer-id=${participant.peerId}>
+        <video part="video" .srcObject=${playerStream(participant)} autoplay playsinline aria-label=${context.strings.videoOf(name)} @loadedmetadata=${context.onMetadata}></video>
+        ${tileOverlay(participant.peerId, name, state, context)}
+      </figure>`;
+    },
+  );
+}
+
+export interface ScreenTile {
+  /** `local`, or the sharing participant's peer id. */
+  owner: string;
+  /** The sharer's name as shown. */
+  name: string;
+  track: MediaStreamTrack;
+}
+
+/** Shared screens, their own tiles (part `screen`), never mirrored and without sound. */
+export function screenTiles(screens: ScreenTile[], context: TileContext) {
+  return repeat(
+    screens,
+    (screen) => screenKey(screen.owner),
+    (screen) => {
+      const key = screenKey(screen.owner);
+      const local = screen.owner === 'local';
+      const label = local ? context.strings.yourScreen : context.strings.screenOf(screen.name);
+      return html`<figure part=${tileParts(key, [local ? 'local' : 'remote', 'screen'], undefined, context)} data-peer-id=${local ? nothing : screen.owner}>
+        <video part="video" .srcObject=${screenStream(screen.track)} autoplay playsinline muted aria-label=${label}></video>
+        ${tileOverlay(key, label, undefined, context)}
       </figure>`;
     },
   );
