@@ -71,6 +71,27 @@ export interface ScreenShareDetail {
   peerId: string;
 }
 
+/** A file transfer moved. */
+export interface FileProgressDetail {
+  transferId: string;
+  /** The peer sending or receiving it. */
+  peerId: string;
+  /** The file's name (plain text, no path). */
+  name: string;
+  size: number;
+  /** Bytes moved so far. */
+  bytes: number;
+  direction: 'send' | 'receive';
+}
+
+/** A file arrived whole and checked. */
+export interface FileReceivedDetail {
+  transferId: string;
+  peerId: string;
+  name: string;
+  file: File;
+}
+
 /** Every event `<video-chat>` dispatches, by name. */
 export interface VideoChatEventMap {
   connected: CustomEvent<PeerInfo>;
@@ -81,6 +102,8 @@ export interface VideoChatEventMap {
   message: CustomEvent<MessageDetail>;
   chat: CustomEvent<ChatDetail>;
   'device-changed': CustomEvent<DeviceChangedDetail>;
+  'file-progress': CustomEvent<FileProgressDetail>;
+  'file-received': CustomEvent<FileReceivedDetail>;
   'screenshare-started': CustomEvent<ScreenShareDetail>;
   'screenshare-stopped': CustomEvent<ScreenShareDetail>;
   error: CustomEvent<VideoChatErrorDetail>;

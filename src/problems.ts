@@ -14,6 +14,8 @@ export type VideoChatErrorCode =
   | 'wrong-password'
   | 'message-refused'
   | 'share-denied'
+  | 'file-too-large'
+  | 'file-transfer-failed'
   | 'unsupported';
 
 /** Which case of a code it was. */
@@ -49,7 +51,12 @@ export type ProblemReason =
   // message-refused (a peer's message: over the size, not JSON text, or over the rate)
   | 'too-large'
   | 'malformed'
-  | 'flooding';
+  | 'flooding'
+  // file-too-large (too-large), file-transfer-failed (too-large, malformed and these)
+  | 'refused'
+  | 'checksum'
+  | 'link-lost'
+  | 'cancelled';
 
 export interface CallProblem {
   code: VideoChatErrorCode;

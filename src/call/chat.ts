@@ -28,3 +28,13 @@ export interface ChatMessage {
   /** When it arrived (or was sent, for one's own), in ms since the epoch, by this visitor's clock. */
   time: number;
 }
+
+/** A file sent or received in the call, kept in the chat log beside the messages. */
+export interface FileEntry {
+  peerId: string;
+  name: string;
+  time: number;
+  file: File;
+}
+
+export type ChatEntry = ChatMessage | FileEntry;

@@ -5,7 +5,8 @@
  */
 import type { DisconnectReason, PeerInfo } from '../events.js';
 import type { LocalSources } from '../media/local-sources.js';
-import { PeerMesh } from '../peer/mesh.js';
+import { PeerMesh, type PeerFileDetail } from '../peer/mesh.js';
+import { cleanFileName, sha256Hex, type FileOffer } from '../peer/file-lane.js';
 import type { Lane } from '../peer/messaging.js';
 import { prepareOffer, type PreparedOffer } from '../peer/prepared-offer.js';
 import { closePeerConnection } from '../peer/connection-factory.js';
@@ -32,6 +33,25 @@ export interface RoomVisitOptions {
   mediaReady: Promise<unknown>;
   /** How long a pair may take to connect before an ICE restart. */
   connectTimeoutMs?: number;
+  /** The largest file accepted from a peer, in bytes. */
+  maxFileBytes?: () => number;
+}
+
+/** A file transfer's progress, as the call reports it. */
+export interface FileProgressDetail {
+  transferId: string;
+  peerId: string;
+  name: string;
+  size: number;
+  bytes: number;
+  direction: 'send' | 'receive';
+}
+
+export interface FileReceivedDetail {
+  transferId: string;
+  peerId: string;
+  name: string;
+  file: File;
 }
 
 export interface RoomVisitEventMap {
@@ -39,11 +59,16 @@ export interface RoomVisitEventMap {
   message: CustomEvent<PeerInfo & { data: unknown }>;
   /** A chat message from a peer, cleaned. */
   chat: CustomEvent<ChatMessage>;
+  'file-progress': CustomEvent<FileProgressDetail>;
+  'file-received': CustomEvent<FileReceivedDetail>;
   'participant-joined': CustomEvent<RemoteParticipant>;
   'participant-left': CustomEvent<{ participant: RemoteParticipant; reason: DisconnectReason }>;
   'signaling-state': Event;
   problem: CustomEvent<CallProblem>;
 }
+
+/** Progress is reported at most once per this many bytes (or per percent of the file, if more). */
+const CHUNK_REPORT_BYTES = 256 * 1024;
 
 /** Answers to a foreign-password knock: enough for the other side to learn, never a ping-pong. */
 const MAX_KNOCK_REPLIES = 3;
@@ -60,6 +85,7 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
   private lastKnockReplyAt = -Infinity;
   private wrongPasswordReported = false;
   private readonly refusalsReported = new Set<string>();
+  private readonly progressReported = new Map<string, number>();
   private readonly onPageHide = () => {
     this.mesh?.sayByeToAll();
     this.signal?.sayByeNow();
@@ -138,6 +164,25 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
     return this.mesh?.sendMessage(lane, text, peerId) ?? false;
   }
 
+  /**
+   * Sends a file to one peer or to everyone linked. Resolves once every receiver has it, checked;
+   * rejects with the first failure (`too-large`, `refused`, `checksum`, `link-lost`, `no-peer`).
+   */
+  async sendFile(file: File, peerId?: string): Promise<void> {
+    const mesh = this.mesh;
+    if (!mesh) throw new Error('no-peer');
+    const offer: FileOffer = {
+      id: randomPeerId(),
+      name: cleanFileName(file.name),
+      size: file.size,
+      type: file.type || 'application/octet-stream',
+      sha256: await sha256Hex(await file.arrayBuffer()),
+    };
+    const transfers = mesh.sendFile(offer, file, peerId);
+    if (transfers.length === 0) throw new Error('no-peer');
+    await Promise.all(transfers.map(({ done }) => done));
+  }
+
   /** Says goodbye, closes every peer connection and the broker connection. Idempotent. */
   async leave(): Promise<void> {
     if (this.abort.signal.aborted) return;
@@ -150,7 +195,8 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
 
   private startMesh(signal: RoomSignal, earlySpare: Promise<PreparedOffer>): PeerMesh {
     const { name, iceServers, connectTimeoutMs, sources } = this.options;
-    const mesh = new PeerMesh({ peerId: this.peerId, name, rtcConfiguration: { iceServers }, sources, signal, connectTimeoutMs, earlySpare });
+    const { maxFileBytes } = this.options;
+    const mesh = new PeerMesh({ peerId: this.peerId, name, rtcConfiguration: { iceServers }, sources, signal, connectTimeoutMs, earlySpare, maxFileBytes });
     mesh.addEventListener('peer-connected', ({ detail }) => {
       const { link } = detail;
       const participant = new RemoteParticipant(detail.peerId, detail.name);
@@ -182,6 +228,7 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
       const text = typeof data === 'object' && data !== null && 'text' in data && typeof data.text === 'string' ? cleanChatText(data.text) : '';
       if (text) this.dispatchEvent(new CustomEvent('chat', { detail: { peerId, name, text, time: Date.now() } }));
     });
+    mesh.addEventListener('peer-file', ({ detail }) => this.onPeerFile(detail));
     mesh.addEventListener('peer-message-refused', ({ detail: { peerId, name, reason } }) => {
       // Once per peer and reason: a flood must not become a flood of errors.
       const key = `${peerId} ${reason}`;
@@ -213,6 +260,26 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
       this.knockReplies++;
       this.lastKnockReplyAt = now;
       mesh.announce();
+    }
+  }
+
+  private onPeerFile(detail: PeerFileDetail): void {
+    const { peerId, offer } = detail;
+    if (detail.type === 'progress') {
+      // A report per 64 KiB chunk is too many for a page: one per percent, and the last.
+      const step = Math.max(CHUNK_REPORT_BYTES, offer.size / 100);
+      const key = `${offer.id} ${peerId} ${detail.direction}`;
+      const last = this.progressReported.get(key) ?? 0;
+      if (detail.bytes - last < step && detail.bytes !== offer.size) return;
+      this.progressReported.set(key, detail.bytes);
+      if (detail.bytes === offer.size) this.progressReported.delete(key);
+      this.dispatchEvent(new CustomEvent('file-progress', {
+        detail: { transferId: offer.id, peerId, name: offer.name, size: offer.size, bytes: detail.bytes, direction: detail.direction },
+      }));
+    } else if (detail.type === 'received') {
+      this.dispatchEvent(new CustomEvent('file-received', { detail: { transferId: offer.id, peerId, name: offer.name, file: detail.file } }));
+    } else {
+      this.report({ code: 'file-transfer-failed', reason: detail.reason, params: { peer: detail.name || peerId, value: offer.name } });
     }
   }
 

@@ -16,11 +16,13 @@ import { describeError, type CallProblem } from '../problems.js';
 import type { SignalingState } from '../signaling/room-signal.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 import { encodeMessage } from '../peer/messaging.js';
-import { cleanChatText, type ChatMessage } from './chat.js';
+import { cleanChatText, type ChatEntry, type ChatMessage, type FileEntry } from './chat.js';
+import { cleanFileName } from '../peer/file-lane.js';
+import { DEFAULT_MAX_FILE_BYTES } from '../peer/peer-link.js';
 import { LocalDevices, type DeviceChangedDetail } from './local-devices.js';
 import { parseBrokerUrls, parseIceServers } from './config.js';
 import type { RemoteParticipant } from './participant.js';
-import { RoomVisit } from './room-visit.js';
+import { RoomVisit, type FileProgressDetail, type FileReceivedDetail } from './room-visit.js';
 
 /**
  * `idle`: nothing captured, not in a room. `previewing`: the camera is on for a pre-join preview.
@@ -42,6 +44,8 @@ export interface CallConfig {
   iceServers: string | RTCIceServer[];
   /** Join by itself while active (see `setActive`), once per room, broker and password. */
   autojoin: boolean;
+  /** The largest file sent or accepted, in bytes. */
+  maxFileSize: number;
 }
 
 export interface ParticipantLeftDetail {
@@ -63,10 +67,16 @@ export interface VideoCallEventMap {
   'local-media': Event;
   /** App data from a peer (see `send`). */
   message: CustomEvent<PeerInfo & { data: unknown }>;
+  /** A file transfer moved: at most once per percent (and 256 KiB), and at its end. */
+  'file-progress': CustomEvent<FileProgressDetail>;
+  /** A file arrived whole, its SHA-256 checked. */
+  'file-received': CustomEvent<FileReceivedDetail>;
   /** This visitor started sharing its screen. */
   'screenshare-started': Event;
   /** This visitor stopped sharing its screen (`stopShare()`, the browser's own Stop button, or leaving). */
   'screenshare-stopped': Event;
+  /** A file was added to the chat log (sent or received); see `chatMessages`. */
+  'chat-log': Event;
   /** The camera, microphone or speaker in use changed (see `useDevice`). */
   'device-changed': CustomEvent<DeviceChangedDetail>;
   /** A device was plugged in or out: lists of devices are out of date. */
@@ -79,7 +89,7 @@ export interface VideoCallEventMap {
 /** Chat messages a call keeps for its view; older ones are dropped. */
 const MAX_CHAT_LOG = 500;
 
-const DEFAULT_CONFIG: CallConfig = { room: '', password: '', broker: '', name: '', iceServers: '', autojoin: false };
+const DEFAULT_CONFIG: CallConfig = { room: '', password: '', broker: '', name: '', iceServers: '', autojoin: false, maxFileSize: DEFAULT_MAX_FILE_BYTES };
 
 function brokerList(broker: CallConfig['broker']): string {
   return Array.isArray(broker) ? broker.join(' ') : broker;
@@ -112,7 +122,7 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
   private deactivated = false;
   /** Room, broker and password autojoin last tried: a failed attempt is not retried until one changes. */
   private autojoinTried?: string;
-  private chatLog: ChatMessage[] = [];
+  private chatLog: ChatEntry[] = [];
 
   constructor(config: Partial<CallConfig> = {}) {
     super();
@@ -269,8 +279,36 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
     return message;
   }
 
-  /** This visit's chat so far, oldest first (the last 500 messages). */
-  get chatMessages(): readonly ChatMessage[] {
+  /**
+   * Sends a file to everyone in the call, or to one peer, chunked over a data channel of its own
+   * and checked by SHA-256 on arrival. Resolves once every receiver has it. Rejects with an Error
+   * if the file is over `maxFileSize` (also an `error`, `file-too-large`), the call is not joined,
+   * there is nobody to send it to, or a receiver refuses it or loses the link mid-way (also an
+   * `error`, `file-transfer-failed`): nothing half-delivered is ever handed over.
+   */
+  async sendFile(file: File, peerId?: string): Promise<void> {
+    const visit = this.visit;
+    const { maxFileSize } = this.config;
+    if (file.size > maxFileSize) {
+      this.report({ code: 'file-too-large', reason: 'too-large', params: { value: cleanFileName(file.name), detail: `${maxFileSize} bytes` } });
+      throw new Error(`sendFile(): "${file.name}" is ${file.size} bytes, over max-file-size (${maxFileSize} bytes)`);
+    }
+    if (!visit || this.currentState !== 'joined') throw new Error('sendFile() needs a joined call');
+    try {
+      await visit.sendFile(file, peerId);
+    } catch (error) {
+      const reason = describeError(error);
+      if (reason === 'no-peer') throw new Error(peerId ? `sendFile(): no peer ${peerId} in the call` : 'sendFile(): nobody else is in the call');
+      const known = ['too-large', 'refused', 'checksum', 'link-lost', 'cancelled'] as const;
+      const problem = known.find((r) => r === reason) ?? 'link-lost';
+      if (this.visit === visit) this.report({ code: 'file-transfer-failed', reason: problem, params: { peer: peerId ?? '', value: cleanFileName(file.name) } });
+      throw new Error(`sendFile(): "${file.name}" was not delivered (${reason})`);
+    }
+    if (this.visit === visit) this.recordFile({ peerId: visit.peerId, name: this.config.name, time: Date.now(), file });
+  }
+
+  /** This visit's chat so far, oldest first (the last 500 messages and files). */
+  get chatMessages(): readonly ChatEntry[] {
     return this.chatLog;
   }
 
@@ -363,6 +401,7 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
         iceServers: this.iceServers().value,
         sources: this.sources,
         mediaReady: this.ensureMedia(),
+        maxFileBytes: () => this.config.maxFileSize,
       });
       this.visit = visit;
       this.listenTo(visit);
@@ -431,6 +470,13 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
     visit.addEventListener('problem', ({ detail }) => current() && this.report(detail));
     visit.addEventListener('message', ({ detail }) => current() && this.dispatchEvent(new CustomEvent('message', { detail })));
     visit.addEventListener('chat', ({ detail }) => current() && this.recordChat(detail));
+    visit.addEventListener('file-progress', ({ detail }) => current() && this.dispatchEvent(new CustomEvent('file-progress', { detail })));
+    visit.addEventListener('file-received', ({ detail }) => {
+      if (!current()) return;
+      const participant = visit.participants.find((p) => p.peerId === detail.peerId);
+      this.recordFile({ peerId: detail.peerId, name: participant?.name ?? '', time: Date.now(), file: detail.file });
+      this.dispatchEvent(new CustomEvent('file-received', { detail }));
+    });
     visit.addEventListener('signaling-state', () => {
       if (!current() || visit.signalingState === this.brokerState) return;
       this.brokerState = visit.signalingState;
@@ -439,9 +485,18 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
   }
 
   private recordChat(message: ChatMessage): void {
-    this.chatLog.push(message);
-    if (this.chatLog.length > MAX_CHAT_LOG) this.chatLog.splice(0, this.chatLog.length - MAX_CHAT_LOG);
+    this.keep(message);
     this.dispatchEvent(new CustomEvent('chat', { detail: message }));
+  }
+
+  private recordFile(entry: FileEntry): void {
+    this.keep(entry);
+    this.dispatchEvent(new Event('chat-log'));
+  }
+
+  private keep(entry: ChatEntry): void {
+    this.chatLog.push(entry);
+    if (this.chatLog.length > MAX_CHAT_LOG) this.chatLog.splice(0, this.chatLog.length - MAX_CHAT_LOG);
   }
 
   /** Asks for camera and microphone once per visit, however many callers wait; problems become `error` events. */

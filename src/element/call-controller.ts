@@ -65,6 +65,9 @@ export class CallController implements ReactiveController {
         host.dispatchEvent(chatEvent(type, { peerId: call.peerId ?? '' }));
       });
     }
+    call.addEventListener('chat-log', update);
+    call.addEventListener('file-progress', ({ detail }) => host.dispatchEvent(chatEvent('file-progress', detail)));
+    call.addEventListener('file-received', ({ detail }) => host.dispatchEvent(chatEvent('file-received', detail)));
     call.addEventListener('error', ({ detail }) => {
       this.status = strings().problem(detail);
       update();

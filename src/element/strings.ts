@@ -32,6 +32,8 @@ export interface Strings {
   chatMessage: string;
   chatPlaceholder: string;
   send: string;
+  attach: string;
+  fileSize(bytes: number): string;
   closePanel: string;
   settings: string;
   invite: string;
@@ -114,9 +116,20 @@ function problemInEnglish({ code, reason, params }: CallProblem): string {
     case 'unexpected':
       return `Could not join${detail}.`;
     case 'too-large':
+      if (code === 'file-too-large') return `"${params.value}" is larger than the ${params.detail} allowed here; it was not sent.`;
+      if (code === 'file-transfer-failed') return `${params.peer} did not take "${params.value}": it is larger than they accept.`;
       return `${params.peer} sent a message over the size limit; it was dropped.`;
     case 'malformed':
+      if (code === 'file-transfer-failed') return `A file from ${params.peer} was not valid; it was dropped.`;
       return `${params.peer} sent a message that is not valid; it was dropped.`;
+    case 'refused':
+      return `${params.peer} did not take "${params.value}".`;
+    case 'checksum':
+      return `"${params.value}" arrived damaged (its checksum did not match); it was dropped.`;
+    case 'link-lost':
+      return `The connection to ${params.peer} was lost while "${params.value}" was being sent; nothing was kept.`;
+    case 'cancelled':
+      return `${params.peer} cancelled "${params.value}".`;
     case 'flooding':
       return `${params.peer} is sending messages too fast; some were dropped.`;
   }
@@ -147,6 +160,8 @@ export const english: Strings = {
   chatMessage: 'Message',
   chatPlaceholder: 'Send a message to everyone',
   send: 'Send',
+  attach: 'Send a file',
+  fileSize: (bytes) => (bytes < 1000 ? `${bytes} B` : bytes < 1e6 ? `${(bytes / 1e3).toFixed(0)} kB` : `${(bytes / 1e6).toFixed(1)} MB`),
   closePanel: 'Close',
   settings: 'Settings',
   invite: 'Copy invite link',

@@ -8,7 +8,8 @@ import type { SignalingState } from '../signaling/room-signal.js';
 import { CallController } from './call-controller.js';
 import { english } from './strings.js';
 import { videoChatStyles } from './video-chat.styles.js';
-import { chatPanel } from './views/chat.js';
+import { chatPanel, revokeFileLinks } from './views/chat.js';
+import { DEFAULT_MAX_FILE_BYTES } from '../peer/peer-link.js';
 import { settingsPanel } from './views/settings.js';
 import { callControls, prejoinControls } from './views/controls.js';
 import { emptyNote, remoteTiles, screenKey, screenTiles, selfTile, type ScreenTile, type TileContext } from './views/tiles.js';
@@ -26,10 +27,12 @@ import { emptyNote, remoteTiles, screenKey, screenTiles, selfTile, type ScreenTi
  * @fires signaling-state - The connection to the broker changed. `detail: {state}`, state `'connecting' | 'online' | 'reconnecting' | 'offline'`. Calls in progress go on while it is down.
  * @fires message - App data from a peer (its `send()`). `detail: {peerId, name, data}`; `peerId` and `name` are the link's, never fields the sender wrote.
  * @fires chat - A chat message, a peer's or this visitor's own. `detail: {peerId, name, text, time}`: plain text, `time` in ms since the epoch.
+ * @fires file-progress - A file transfer moved (at most once per percent, and at its end). `detail: {transferId, peerId, name, size, bytes, direction}`, direction `'send' | 'receive'`.
+ * @fires file-received - A file arrived whole, its SHA-256 checked; it also appears in the chat as a download link. `detail: {transferId, peerId, name, file}` (`file` is a `File`).
  * @fires screenshare-started - This visitor started sharing its screen. `detail: {peerId}` (its own).
  * @fires screenshare-stopped - This visitor stopped sharing: `stopShare()`, the share button, the browser's own "Stop sharing", or leaving. `detail: {peerId}`.
  * @fires device-changed - The camera, microphone or speaker in use changed: chosen (`useDevice()` or the settings panel) or a fallback for one that was unplugged. `detail: {kind, deviceId, label}`.
- * @fires error - Something went wrong; does not bubble. `detail: {code, reason, message}`, codes `bad-attribute`, `media-denied`, `media-unavailable`, `share-denied` (the screen picker was cancelled or refused), `broker-unreachable`, `negotiation-failed`, `wrong-password`, `message-refused` (a peer's message too large, malformed or over the rate; once per peer and reason), `unsupported`.
+ * @fires error - Something went wrong; does not bubble. `detail: {code, reason, message}`, codes `bad-attribute`, `media-denied`, `media-unavailable`, `share-denied` (the screen picker was cancelled or refused), `file-too-large`, `file-transfer-failed`, `broker-unreachable`, `negotiation-failed`, `wrong-password`, `message-refused` (a peer's message too large, malformed or over the rate; once per peer and reason), `unsupported`.
  *
  * @csspart grid - The area holding the video tiles.
  * @csspart tile - Every video tile; also `local` or `remote`. 16:9, sized so that the tiles and the controls fit the window's height (`max-width: none` lets tiles grow past it).
@@ -54,6 +57,7 @@ import { emptyNote, remoteTiles, screenKey, screenTiles, selfTile, type ScreenTi
  * @csspart unread - The badge on the chat button counting messages that arrived while the panel was closed.
  * @csspart chat-panel - The chat panel beside the tiles (over them in a narrow element): messages with name and time, in a polite live region, and a field that sends on Enter.
  * @csspart send - The chat panel's send button.
+ * @csspart attach - The chat panel's button to send files (the panel also takes files dropped on it).
  * @csspart settings - The settings button, in the control bar and in the pre-join view: opens the settings panel.
  * @csspart settings-panel - The settings panel: camera, microphone and (where the browser can choose one) speaker.
  * @csspart close - A panel's close button.
@@ -129,6 +133,12 @@ export class VideoChat extends LitElement {
    */
   @property({ type: Boolean, reflect: true, attribute: 'camera-off' }) cameraOff = false;
 
+  /**
+   * The largest file, in bytes, this visitor sends or accepts (default 100 MB). A larger
+   * `sendFile` rejects (`error` `file-too-large`); a larger incoming file is refused.
+   */
+  @property({ type: Number, attribute: 'max-file-size' }) maxFileSize = DEFAULT_MAX_FILE_BYTES;
+
   @state() private soundBlocked = false;
   /** The side panel shown beside the tiles, if any. */
   @state() private panel?: Panel;
@@ -157,6 +167,7 @@ export class VideoChat extends LitElement {
       if (this.panel !== 'chat' && detail.peerId !== this.controller.call.peerId) this.unread++;
     });
     this.controller.call.addEventListener('joined', () => (this.unread = 0));
+    this.controller.call.addEventListener('left', () => revokeFileLinks());
     // Labels appear once capture is allowed; devices come and go: keep an open list current.
     for (const type of ['device-list', 'device-changed', 'local-media'] as const) {
       this.controller.call.addEventListener(type, () => this.panel === 'settings' && void this.readDevices());
@@ -228,6 +239,25 @@ export class VideoChat extends LitElement {
   }
 
   /**
+   * Sends a file to everyone in the call, or to one peer, peer to peer: chunked over a data
+   * channel of its own with backpressure, its SHA-256 checked before the receiver gets it.
+   * Resolves once every receiver has it; `file-progress` reports both sides' progress. Rejects
+   * with an Error if the file is over `max-file-size` (`error` `file-too-large`), nobody is there
+   * to receive it, or a receiver refuses it or the link is lost mid-way (`error`
+   * `file-transfer-failed`; the receiver keeps nothing).
+   */
+  sendFile(file: File, peerId?: string): Promise<void> {
+    // A limit set just before (in the same task) holds already.
+    this.applyMaxFileSize();
+    return this.controller.call.sendFile(file, peerId);
+  }
+
+  private applyMaxFileSize(): void {
+    const size = Number(this.maxFileSize);
+    this.controller.call.configure({ maxFileSize: Number.isFinite(size) && size >= 0 ? size : DEFAULT_MAX_FILE_BYTES });
+  }
+
+  /**
    * Shares a screen, window or tab (the browser asks which) with everyone in the call, as a
    * second video beside the camera: everyone sees it large, and a visitor who joins later sees it
    * too. Fires `screenshare-started`; a cancelled or denied picker fires `error` (`share-denied`)
@@ -280,6 +310,7 @@ export class VideoChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('maxFileSize')) this.applyMaxFileSize();
     const keys = ['room', 'broker', 'name', 'iceServers', 'password', 'autojoin'] as const;
     if (keys.some((key) => changed.has(key))) {
       const { room, broker, iceServers, password, autojoin } = this;
@@ -433,6 +464,8 @@ export class VideoChat extends LitElement {
             ownPeerId: call.peerId,
             nameOf: (name) => this.controller.nameOf(name),
             onSend: (text) => this.sendChat(text),
+            // Failures are reported as `error` events.
+            onAttach: (files) => files.forEach((file) => this.sendFile(file).catch(() => undefined)),
             onClose: () => this.togglePanel('chat'),
           }, strings)
           : nothing}

@@ -160,6 +160,42 @@ export const videoChatStyles = css`
   button.icon-button.small:hover {
     background: rgb(255 255 255 / 0.14);
   }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+  label.icon-button {
+    position: relative;
+    display: inline-grid;
+    place-items: center;
+    border-radius: 999px;
+    cursor: pointer;
+  }
+  label.icon-button.small {
+    width: 2.25rem;
+    height: 2.25rem;
+  }
+  label.icon-button.small:hover {
+    background: rgb(255 255 255 / 0.14);
+  }
+  label.icon-button:focus-within {
+    outline: 2px solid var(--video-chat-accent, #2563eb);
+    outline-offset: 2px;
+  }
+  .messages .file a {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+    color: inherit;
+  }
+  .messages .size {
+    font-size: 12px;
+    opacity: 0.7;
+  }
   .badge {
     position: absolute;
     top: -2px;

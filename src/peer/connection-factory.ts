@@ -13,16 +13,16 @@ export interface PeerConnection {
   pc: RTCPeerConnection;
   /** The heartbeat-and-goodbye channel; on the answering side, opened once the offer is applied. */
   control?: ControlChannel;
-  /** The message lanes (app data, chat), made with the control channel. */
-  lanes?: Record<Lane, RTCDataChannel>;
+  /** The message lanes (app data, chat) and the file channel, made with the control channel. */
+  lanes?: Record<Lane | 'file', RTCDataChannel>;
 }
 
-/** Fixed ids of the negotiated message lanes; 0 is the control channel's. */
-const LANE_IDS: Record<Lane, number> = { app: 1, chat: 2 };
+/** Fixed ids of the negotiated channels; 0 is the control channel's. */
+const LANE_IDS: Record<Lane | 'file', number> = { app: 1, chat: 2, file: 3 };
 
-function createLanes(pc: RTCPeerConnection): Record<Lane, RTCDataChannel> {
-  const lane = (name: Lane) => pc.createDataChannel(name, { negotiated: true, id: LANE_IDS[name] });
-  return { app: lane('app'), chat: lane('chat') };
+function createLanes(pc: RTCPeerConnection): Record<Lane | 'file', RTCDataChannel> {
+  const lane = (name: Lane | 'file') => pc.createDataChannel(name, { negotiated: true, id: LANE_IDS[name] });
+  return { app: lane('app'), chat: lane('chat'), file: lane('file') };
 }
 
 /**

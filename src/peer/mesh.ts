@@ -16,6 +16,7 @@ import type { LocalSources } from '../media/local-sources.js';
 import { closePeerConnection } from './connection-factory.js';
 import { HEARTBEAT_INTERVAL_MS } from './control-channel.js';
 import type { Lane, RefusalReason } from './messaging.js';
+import type { FileLaneEventMap, FileOffer } from './file-lane.js';
 import { PeerLink, type LinkFailure, type SendQuality } from './peer-link.js';
 import { prepareOffer, type PreparedOffer } from './prepared-offer.js';
 import { TypedEventTarget } from '../typed-event-target.js';
@@ -41,6 +42,8 @@ export interface PeerMeshOptions {
    * first spare instead of preparing one only now.
    */
   earlySpare?: Promise<PreparedOffer>;
+  /** The largest file accepted from a peer, in bytes. */
+  maxFileBytes?: () => number;
 }
 
 export interface PeerFailedDetail extends PeerInfo {
@@ -53,6 +56,13 @@ export interface PeerConnectedDetail extends PeerInfo {
   link: PeerLink;
 }
 
+/** A file lane's event, with the peer it came from. */
+export type PeerFileDetail = PeerInfo & (
+  | ({ type: 'progress' } & FileLaneEventMap['progress']['detail'])
+  | ({ type: 'received' } & FileLaneEventMap['received']['detail'])
+  | ({ type: 'receive-failed' } & FileLaneEventMap['receive-failed']['detail'])
+);
+
 export interface PeerMeshEventMap {
   'peer-connected': CustomEvent<PeerConnectedDetail>;
   'peer-disconnected': CustomEvent<PeerInfo & { reason: DisconnectReason }>;
@@ -62,6 +72,8 @@ export interface PeerMeshEventMap {
   'peer-media': CustomEvent<{ peerId: string; recovered: boolean }>;
   /** A message arrived from a peer on one of the lanes (app data, chat). */
   'peer-message': CustomEvent<PeerInfo & { lane: Lane; data: unknown }>;
+  /** A file transfer with a peer moved, arrived or failed (see `FileLane`). */
+  'peer-file': CustomEvent<PeerFileDetail>;
   /** A peer's message was refused: too large, malformed or one too many. */
   'peer-message-refused': CustomEvent<PeerInfo & { lane: Lane; reason: RefusalReason }>;
 }
@@ -153,6 +165,12 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     const links = peerId === undefined ? [...this.links.values()] : [this.links.get(peerId)].filter((l) => l !== undefined);
     for (const link of links) link.messaging.send(lane, text);
     return peerId === undefined || links.length > 0;
+  }
+
+  /** Sends a file to one peer or to every peer linked; one promise per peer (see `FileLane.send`). */
+  sendFile(offer: FileOffer, blob: Blob, peerId?: string): { peerId: string; done: Promise<void> }[] {
+    const links = peerId === undefined ? [...this.links.values()] : [this.links.get(peerId)].filter((l) => l !== undefined);
+    return links.map((link) => ({ peerId: link.remotePeerId, done: link.files.send(offer, blob) }));
   }
 
   /** Tells the room we are here. */
@@ -398,6 +416,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
       sources,
       send: (s) => signal.sendTo(s),
       connectTimeoutMs,
+      maxFileBytes: this.options.maxFileBytes,
     });
     link.remoteName = remoteName;
     this.links.set(remotePeerId, link);
@@ -420,6 +439,11 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     link.messaging.addEventListener('refused', ({ detail }) => {
       this.dispatchEvent(new CustomEvent('peer-message-refused', { detail: { ...detail, peerId: remotePeerId, name: link.remoteName } }));
     });
+    for (const type of ['progress', 'received', 'receive-failed'] as const) {
+      link.files.addEventListener(type, ({ detail }) => {
+        this.dispatchEvent(new CustomEvent('peer-file', { detail: { peerId: remotePeerId, name: link.remoteName, type, ...detail } as PeerFileDetail }));
+      });
+    }
     link.addEventListener('failed', (event) => {
       if (this.links.get(remotePeerId) !== link) return;
       const { wasConnected, silent, reason, detail } = event.detail;

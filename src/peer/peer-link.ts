@@ -10,6 +10,7 @@ import { LIMITS, type CandidateSignal, type DescriptionSignal, type DirectedSign
 import { closePeerConnection, completeAnswer, createPeerConnection, type PeerConnection } from './connection-factory.js';
 import type { ControlChannel } from './control-channel.js';
 import { PeerMessaging } from './messaging.js';
+import { FileLane } from './file-lane.js';
 import { firstCandidates, type PreparedOffer } from './prepared-offer.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 
@@ -43,7 +44,12 @@ export interface PeerLinkOptions {
   patienceMs?: number;
   /** An offer made before this peer was known (see `prepareOffer`): `start()` sends it at once. */
   prepared?: PreparedOffer;
+  /** The largest file accepted from the peer, in bytes (asked at each offer). */
+  maxFileBytes?: () => number;
 }
+
+/** 100 MB, the `max-file-size` default. */
+export const DEFAULT_MAX_FILE_BYTES = 100 * 1000 * 1000;
 
 export interface SendQuality {
   /** 1 sends the camera as captured; 2 halves width and height. */
@@ -101,6 +107,8 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   state: PeerLinkState = 'new';
   /** App data and chat to and from this peer, peer to peer; sends wait for the channels to open. */
   readonly messaging = new PeerMessaging();
+  /** Files to and from this peer, on a channel of their own. */
+  readonly files: FileLane;
 
   private readonly tracks = new Map<RemoteSource, MediaStreamTrack>();
   private readonly connectionParts: PeerConnection;
@@ -129,6 +137,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   constructor(private readonly options: PeerLinkOptions) {
     super();
     this.remotePeerId = options.remotePeerId;
+    this.files = new FileLane(options.maxFileBytes ?? (() => DEFAULT_MAX_FILE_BYTES));
     this.connectionParts = options.prepared ?? createPeerConnection(options.rtcConfiguration, options.sources, options.role);
     this.pc = this.connectionParts.pc;
     if (this.connectionParts.control) this.openChannels(this.connectionParts.control);
@@ -252,6 +261,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     clearTimeout(this.disconnectTimer);
     clearTimeout(this.politeRecoveryTimer);
     this.messaging.close();
+    this.files.close();
     closePeerConnection(this.connectionParts, this.options.sources);
     for (const track of this.tracks.values()) track.stop();
   }
@@ -367,7 +377,11 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   private openChannels(control: ControlChannel): void {
     if (this.control) return;
     this.control = control;
-    if (this.connectionParts.lanes) this.messaging.attach(this.connectionParts.lanes);
+    const lanes = this.connectionParts.lanes;
+    if (lanes) {
+      this.messaging.attach({ app: lanes.app, chat: lanes.chat });
+      this.files.attach(lanes.file);
+    }
     control.addEventListener('bye', () => this.dispatchEvent(new Event('bye')));
     control.addEventListener('state', () => this.dispatchEvent(new Event('remote-state')));
     control.addEventListener('silent', () => this.recover('silent'));

@@ -1,0 +1,275 @@
+/**
+ * Files between two peers on their own data channel (ordered, reliable), one file at a time in
+ * each direction:
+ *
+ *   sender → `{t:'offer', id, name, size, type, sha256}`; receiver → `{t:'accept', id}` or
+ *   `{t:'refuse', id, reason}`; sender → the bytes as binary messages, then `{t:'end', id}`;
+ *   receiver → `{t:'done', id}` once the SHA-256 matches, or `{t:'failed', id, reason}`.
+ *   Either side may send `{t:'cancel', id}`.
+ *
+ * The sender keeps at most a few megabytes in the channel's buffer and waits for
+ * `bufferedamountlow` (never "send queue is full"). The receiver holds what the offer declared
+ * and no more, and delivers nothing until the whole file is there and checked.
+ */
+import { TypedEventTarget } from '../typed-event-target.js';
+
+const CHUNK_BYTES = 64 * 1024;
+const READ_BYTES = 1024 * 1024;
+const HIGH_WATER_BYTES = 8 * 1024 * 1024;
+const LOW_WATER_BYTES = 2 * 1024 * 1024;
+/** Longest file name kept, in characters. */
+const MAX_NAME_CHARS = 200;
+
+export interface FileOffer {
+  id: string;
+  name: string;
+  size: number;
+  type: string;
+  sha256: string;
+}
+
+export type FileFailure = 'too-large' | 'refused' | 'checksum' | 'link-lost' | 'cancelled' | 'malformed';
+
+export interface FileLaneEventMap {
+  /** Bytes of a transfer moved (sent into the channel, or received). */
+  progress: CustomEvent<{ offer: FileOffer; bytes: number; direction: 'send' | 'receive' }>;
+  /** A file arrived whole and checked. */
+  received: CustomEvent<{ offer: FileOffer; file: File }>;
+  /** An incoming transfer failed (outgoing ones reject their promise). */
+  'receive-failed': CustomEvent<{ offer: FileOffer; reason: FileFailure }>;
+}
+
+/** Hex SHA-256 of some bytes. */
+export async function sha256Hex(data: BufferSource): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A file name safe to show and to save: no path, no control or direction characters, bounded. */
+export function cleanFileName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = name.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').replace(/[\\/]/g, '_').trim();
+  return Array.from(cleaned).slice(0, MAX_NAME_CHARS).join('') || 'file';
+}
+
+/** The offer in a message, if it is a well-formed one within `maxBytes`; else why not. */
+function parseOffer(message: Record<string, unknown>, maxBytes: number): FileOffer | FileFailure {
+  const { id, name, size, type, sha256 } = message;
+  if (typeof id !== 'string' || id.length > 64 || typeof name !== 'string' || typeof type !== 'string' || typeof sha256 !== 'string') return 'malformed';
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0 || !/^[0-9a-f]{64}$/.test(sha256)) return 'malformed';
+  if (size > maxBytes) return 'too-large';
+  return { id, name: cleanFileName(name), size, type: /^[\w.+-]+\/[\w.+-]+$/.test(type) && type.length < 128 ? type : 'application/octet-stream', sha256 };
+}
+
+interface Outgoing {
+  offer: FileOffer;
+  blob: Blob;
+  settle(failure?: FileFailure): void;
+  accepted?: () => void;
+}
+
+interface Incoming {
+  offer: FileOffer;
+  chunks: ArrayBuffer[];
+  bytes: number;
+}
+
+export class FileLane extends TypedEventTarget<FileLaneEventMap> {
+  private queue: Promise<unknown> = Promise.resolve();
+  private outgoing?: Outgoing;
+  private incoming?: Incoming;
+  private closed = false;
+  private channel?: RTCDataChannel;
+  private readonly attached: Promise<RTCDataChannel>;
+  private resolveAttached!: (channel: RTCDataChannel) => void;
+
+  /** `maxBytes`: the largest incoming file accepted, asked at each offer. */
+  constructor(private readonly maxBytes: () => number) {
+    super();
+    this.attached = new Promise((resolve) => (this.resolveAttached = resolve));
+  }
+
+  /** Takes the connection's file channel once it has one (at once when offering, later when answering). */
+  attach(channel: RTCDataChannel): void {
+    if (this.channel || this.closed) return;
+    this.channel = channel;
+    channel.binaryType = 'arraybuffer';
+    channel.bufferedAmountLowThreshold = LOW_WATER_BYTES;
+    channel.addEventListener('message', ({ data }) => void this.receive(data));
+    channel.addEventListener('close', () => this.close());
+    this.resolveAttached(channel);
+  }
+
+  /**
+   * Sends a file, after the ones already queued. Resolves once the peer has it, checked; rejects
+   * with the reason (`too-large`, `refused`, `checksum`, `link-lost`, `cancelled`) as the Error's message.
+   */
+  send(offer: FileOffer, blob: Blob): Promise<void> {
+    const run = this.queue.then(() => this.transfer(offer, blob));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Ends every transfer: outgoing ones reject, an incoming one is dropped and reported. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.outgoing?.settle('link-lost');
+    this.failIncoming('link-lost');
+  }
+
+  private async transfer(offer: FileOffer, blob: Blob): Promise<void> {
+    if (this.closed) throw new Error('link-lost');
+    await this.opened();
+    await new Promise<void>((resolve, reject) => {
+      this.outgoing = {
+        offer,
+        blob,
+        settle: (failure) => {
+          this.outgoing = undefined;
+          if (failure) reject(new Error(failure));
+          else resolve();
+        },
+      };
+      this.sendJson({ t: 'offer', ...offer });
+    });
+  }
+
+  private async opened(): Promise<RTCDataChannel> {
+    const channel = await this.attached;
+    if (channel.readyState === 'open') return channel;
+    if (channel.readyState !== 'connecting') throw new Error('link-lost');
+    return new Promise((resolve, reject) => {
+      channel.addEventListener('open', () => resolve(channel), { once: true });
+      channel.addEventListener('close', () => reject(new Error('link-lost')), { once: true });
+    });
+  }
+
+  /** Streams the accepted file's bytes, keeping the channel's buffer under the high-water mark. */
+  private async stream(outgoing: Outgoing): Promise<void> {
+    const { offer, blob } = outgoing;
+    const channel = this.channel!;
+    let sent = 0;
+    // Read a block at a time (one read per 64 KiB costs more than the sending), send it in chunks.
+    for (let start = 0; start < blob.size; start += READ_BYTES) {
+      const block = await blob.slice(start, start + READ_BYTES).arrayBuffer();
+      for (let offset = 0; offset < block.byteLength; offset += CHUNK_BYTES) {
+        if (this.outgoing !== outgoing || this.closed) return;
+        if (channel.bufferedAmount > HIGH_WATER_BYTES) {
+          await new Promise((resolve) => channel.addEventListener('bufferedamountlow', resolve, { once: true }));
+          if (this.outgoing !== outgoing || this.closed) return;
+        }
+        const chunk = block.slice(offset, offset + CHUNK_BYTES);
+        if (!this.sendRaw(chunk)) return;
+        sent += chunk.byteLength;
+      }
+      this.dispatchEvent(new CustomEvent('progress', { detail: { offer, bytes: sent, direction: 'send' as const } }));
+    }
+    this.sendJson({ t: 'end', id: offer.id });
+  }
+
+  private async receive(data: unknown): Promise<void> {
+    if (this.closed) return;
+    if (data instanceof ArrayBuffer) return this.receiveChunk(data);
+    let message: Record<string, unknown>;
+    try {
+      message = typeof data === 'string' && data.length < 4096 ? JSON.parse(data) : undefined;
+    } catch {
+      return;
+    }
+    if (typeof message !== 'object' || message === null) return;
+    const outgoing = this.outgoing;
+    const forOutgoing = outgoing && message.id === outgoing.offer.id;
+    switch (message.t) {
+      case 'offer':
+        return this.receiveOffer(message);
+      case 'accept':
+        if (forOutgoing) void this.stream(outgoing);
+        return;
+      case 'refuse':
+        if (forOutgoing) outgoing.settle(message.reason === 'too-large' ? 'too-large' : 'refused');
+        return;
+      case 'done':
+        if (forOutgoing) outgoing.settle();
+        return;
+      case 'failed':
+        if (forOutgoing) outgoing.settle(message.reason === 'checksum' ? 'checksum' : 'refused');
+        return;
+      case 'cancel':
+        if (forOutgoing) outgoing.settle('cancelled');
+        if (this.incoming && message.id === this.incoming.offer.id) this.failIncoming('cancelled');
+        return;
+      case 'end':
+        if (this.incoming && message.id === this.incoming.offer.id) await this.finish(this.incoming);
+        return;
+    }
+  }
+
+  private receiveOffer(message: Record<string, unknown>): void {
+    const offer = parseOffer(message, this.maxBytes());
+    if (typeof offer === 'string') {
+      if (typeof message.id === 'string') this.sendJson({ t: 'refuse', id: message.id.slice(0, 64), reason: offer });
+      return;
+    }
+    // One at a time per direction: a sender that starts another drops the one before.
+    if (this.incoming) this.failIncoming('cancelled');
+    this.incoming = { offer, chunks: [], bytes: 0 };
+    this.sendJson({ t: 'accept', id: offer.id });
+  }
+
+  private receiveChunk(chunk: ArrayBuffer): void {
+    const incoming = this.incoming;
+    if (!incoming) return;
+    incoming.bytes += chunk.byteLength;
+    if (incoming.bytes > incoming.offer.size) {
+      this.sendJson({ t: 'failed', id: incoming.offer.id, reason: 'malformed' });
+      this.failIncoming('malformed');
+      return;
+    }
+    incoming.chunks.push(chunk);
+    this.dispatchEvent(new CustomEvent('progress', { detail: { offer: incoming.offer, bytes: incoming.bytes, direction: 'receive' as const } }));
+  }
+
+  private async finish(incoming: Incoming): Promise<void> {
+    const { offer } = incoming;
+    const blob = new Blob(incoming.chunks, { type: offer.type });
+    incoming.chunks = [];
+    const whole = incoming.bytes === offer.size && (await sha256Hex(await blob.arrayBuffer())) === offer.sha256;
+    if (this.incoming !== incoming) return;
+    this.incoming = undefined;
+    if (!whole) {
+      this.sendJson({ t: 'failed', id: offer.id, reason: 'checksum' });
+      this.dispatchEvent(new CustomEvent('receive-failed', { detail: { offer, reason: 'checksum' as const } }));
+      return;
+    }
+    this.sendJson({ t: 'done', id: offer.id });
+    this.dispatchEvent(new CustomEvent('received', { detail: { offer, file: new File([blob], offer.name, { type: offer.type }) } }));
+  }
+
+  private failIncoming(reason: FileFailure): void {
+    const incoming = this.incoming;
+    if (!incoming) return;
+    this.incoming = undefined;
+    incoming.chunks = [];
+    this.dispatchEvent(new CustomEvent('receive-failed', { detail: { offer: incoming.offer, reason } }));
+  }
+
+  private sendJson(message: Record<string, unknown>): void {
+    this.sendRaw(JSON.stringify(message));
+  }
+
+  private sendRaw(data: string | ArrayBuffer): boolean {
+    const channel = this.channel;
+    if (channel?.readyState !== 'open') {
+      this.close();
+      return false;
+    }
+    try {
+      channel.send(data as string);
+      return true;
+    } catch {
+      this.close();
+      return false;
+    }
+  }
+}

@@ -1,0 +1,122 @@
+import '../support/page-guard.js';
+import { expect } from '@open-wc/testing';
+import { connectedPair, removeVisitors } from '../support/visitors.js';
+import { nextEvent, waitFor } from '../support/helpers.js';
+import type { VideoChat } from '../../src/element/video-chat.element.js';
+import type { FileProgressDetail, FileReceivedDetail } from '../../src/events.js';
+
+afterEach(removeVisitors);
+
+/** A file of random bytes (incompressible, so nothing can cheat on its size). */
+function randomFile(bytes: number, name: string): File {
+  const data = new Uint8Array(bytes);
+  for (let offset = 0; offset < bytes; offset += 65536) crypto.getRandomValues(data.subarray(offset, Math.min(bytes, offset + 65536)));
+  return new File([data], name, { type: 'application/octet-stream' });
+}
+
+async function sha256(blob: Blob): Promise<string> {
+  return Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer())), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function collect<T>(el: VideoChat, type: 'file-progress' | 'file-received'): T[] {
+  const seen: T[] = [];
+  el.addEventListener(type, (event) => seen.push((event as CustomEvent<T>).detail));
+  return seen;
+}
+
+describe('<video-chat> files', () => {
+  it('sends a 50 MB file that arrives intact, with progress on both sides', async function () {
+    this.timeout(120000);
+    const [ada, bob] = await connectedPair();
+    const file = randomFile(50 * 1024 * 1024, 'big.bin');
+    const sent = collect<FileProgressDetail>(ada, 'file-progress');
+    const got = collect<FileProgressDetail>(bob, 'file-progress');
+    const received = nextEvent(bob, 'file-received', 60000);
+    const started = performance.now();
+    await ada.sendFile(file);
+    const seconds = (performance.now() - started) / 1000;
+    const { detail } = await received;
+    console.log(`50 MB in ${seconds.toFixed(1)} s (${(50 / seconds).toFixed(1)} MB/s)`);
+    expect(detail.name).to.equal('big.bin');
+    expect(detail.file.size).to.equal(file.size);
+    expect(await sha256(detail.file)).to.equal(await sha256(file));
+    expect(detail.peerId).to.equal(bob.peers[0].peerId);
+    for (const [side, events] of [['sender', sent], ['receiver', got]] as const) {
+      expect(events.length, `${side} progress events`).to.be.within(10, 200);
+      expect(events.at(-1)!.bytes, `${side} ends at the size`).to.equal(file.size);
+      expect(events.every((e, i) => i === 0 || e.bytes >= events[i - 1].bytes), `${side} only grows`).to.equal(true);
+    }
+    expect(sent[0].direction).to.equal('send');
+    expect(got[0]).to.include({ direction: 'receive', transferId: detail.transferId, size: file.size });
+    // It is in both chats, as a download link named as text.
+    await bob.updateComplete;
+    bob.shadowRoot!.querySelector<HTMLButtonElement>('[part~="button"][part~="chat"]')!.click();
+    await bob.updateComplete;
+    const link = bob.shadowRoot!.querySelector<HTMLAnchorElement>('[part~="chat-panel"] a[download]')!;
+    expect(link.getAttribute('download')).to.equal('big.bin');
+    expect(link.textContent!.trim()).to.equal('big.bin');
+  });
+
+  it('enforces max-file-size on both sides: the sender rejects, a receiver refuses and keeps nothing', async () => {
+    const [ada, bob] = await connectedPair();
+    ada.maxFileSize = 1000;
+    const tooBig = randomFile(2000, 'two-kb.bin');
+    const error = nextEvent(ada, 'error');
+    const rejected = await ada.sendFile(tooBig).then(() => '', (e: Error) => e.message);
+    expect(rejected).to.contain('max-file-size');
+    expect((await error).detail).to.include({ code: 'file-too-large' });
+    // Bob accepts 1000 bytes at most; Ada may send up to 1 MB.
+    ada.maxFileSize = 1024 * 1024;
+    bob.maxFileSize = 1000;
+    const receivedAtBob = collect<FileReceivedDetail>(bob, 'file-received');
+    const refused = nextEvent(ada, 'error');
+    const refusal = await ada.sendFile(tooBig).then(() => '', (e: Error) => e.message);
+    expect(refusal).to.contain('too-large');
+    expect((await refused).detail).to.include({ code: 'file-transfer-failed', reason: 'too-large' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receivedAtBob).to.deep.equal([]);
+    // Within the limit it goes.
+    await ada.sendFile(randomFile(900, 'small.bin'));
+    await waitFor(() => receivedAtBob.length === 1, 'the small file');
+  });
+
+  it('ends a transfer whose link is lost mid-way with an error on both sides, and delivers nothing', async () => {
+    const [ada, bob] = await connectedPair();
+    type Internals = { controller: { call: { currentVisit: { peerMesh: { link(id: string): { files: { channel: RTCDataChannel } } } } } } };
+    const channel = (ada as unknown as Internals).controller.call.currentVisit.peerMesh.link(ada.peers[0].peerId).files.channel;
+    const receivedAtBob = collect<FileReceivedDetail>(bob, 'file-received');
+    const bobError = nextEvent(bob, 'error', 30000);
+    const adaError = nextEvent(ada, 'error', 30000);
+    const progress = collect<FileProgressDetail>(bob, 'file-progress');
+    const sending = ada.sendFile(randomFile(30 * 1024 * 1024, 'cut.bin')).then(() => '', (e: Error) => e.message);
+    await waitFor(() => progress.length > 2, 'the transfer under way', 20000);
+    channel.close();
+    expect(await sending).to.contain('link-lost');
+    expect((await adaError).detail).to.include({ code: 'file-transfer-failed', reason: 'link-lost' });
+    expect((await bobError).detail).to.include({ code: 'file-transfer-failed', reason: 'link-lost' });
+    expect(receivedAtBob).to.deep.equal([]);
+  });
+
+  it('sends from the attach button, and shows a hostile file name as text', async () => {
+    const [ada, bob] = await connectedPair();
+    ada.shadowRoot!.querySelector<HTMLButtonElement>('[part~="button"][part~="chat"]')!.click();
+    await ada.updateComplete;
+    const input = ada.shadowRoot!.querySelector<HTMLInputElement>('[part~="attach"] input[type="file"]')!;
+    const hostile = '<img src=x onerror="window.pwned=1">\u202Etxt.exe';
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['hello'], hostile, { type: 'text/plain' }));
+    input.files = transfer.files;
+    const received = nextEvent(bob, 'file-received');
+    input.dispatchEvent(new Event('change'));
+    const { detail } = await received;
+    expect(detail.name).to.equal('<img src=x onerror="window.pwned=1">txt.exe');
+    expect(await detail.file.text()).to.equal('hello');
+    bob.shadowRoot!.querySelector<HTMLButtonElement>('[part~="button"][part~="chat"]')!.click();
+    await bob.updateComplete;
+    const link = bob.shadowRoot!.querySelector('[part~="chat-panel"] a[download]')!;
+    expect(link.textContent!.trim()).to.equal(detail.name);
+    expect(bob.shadowRoot!.querySelector('[part~="chat-panel"] img')).to.equal(null);
+    expect((window as { pwned?: number }).pwned).to.equal(undefined);
+    await waitFor(() => !!ada.shadowRoot!.querySelector('[part~="chat-panel"] a[download]'), 'the sent file in Ada\'s chat');
+  });
+});
