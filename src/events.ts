@@ -65,7 +65,7 @@ export interface DeviceChangedDetail {
   label: string;
 }
 
-/** This visitor's screen share started or stopped. */
+/** This visitor's screen share (or recording) started or stopped. */
 export interface ScreenShareDetail {
   /** This visitor's own peer id. */
   peerId: string;
@@ -92,6 +92,14 @@ export interface FileReceivedDetail {
   file: File;
 }
 
+/** The recording ended. */
+export interface RecordingStoppedDetail {
+  /** This visitor's own peer id. */
+  peerId: string;
+  /** The recording: `video/webm`, its duration written in. */
+  blob: Blob;
+}
+
 /** Every event `<video-chat>` dispatches, by name. */
 export interface VideoChatEventMap {
   connected: CustomEvent<PeerInfo>;
@@ -104,6 +112,8 @@ export interface VideoChatEventMap {
   'device-changed': CustomEvent<DeviceChangedDetail>;
   'file-progress': CustomEvent<FileProgressDetail>;
   'file-received': CustomEvent<FileReceivedDetail>;
+  'recording-started': CustomEvent<ScreenShareDetail>;
+  'recording-stopped': CustomEvent<RecordingStoppedDetail>;
   'screenshare-started': CustomEvent<ScreenShareDetail>;
   'screenshare-stopped': CustomEvent<ScreenShareDetail>;
   error: CustomEvent<VideoChatErrorDetail>;

@@ -45,6 +45,7 @@ export type ProblemReason =
   // unsupported
   | 'no-webrtc'
   | 'no-display-capture'
+  | 'no-recording'
   | 'unexpected'
   // wrong-password
   | 'foreign-password'

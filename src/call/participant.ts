@@ -29,7 +29,7 @@ export interface RemoteParticipantEventMap {
 export class RemoteParticipant extends TypedEventTarget<RemoteParticipantEventMap> {
   private readonly tracks = new Map<TrackSource, MediaStreamTrack>();
   private renewals = 0;
-  private state: MediaState = { microphone: true, camera: true, screen: false };
+  private state: MediaState = { microphone: true, camera: true, screen: false, recording: false };
 
   constructor(
     /** Random id the visitor picked for this visit. */
@@ -65,9 +65,14 @@ export class RemoteParticipant extends TypedEventTarget<RemoteParticipantEventMa
     return this.state.screen;
   }
 
+  /** Whether the visitor records the call. */
+  get recordingOn(): boolean {
+    return this.state.recording;
+  }
+
   /** Takes the media state the visitor told. */
   setState(state: MediaState): void {
-    if (state.microphone === this.state.microphone && state.camera === this.state.camera && state.screen === this.state.screen) return;
+    if ((Object.keys(state) as (keyof MediaState)[]).every((key) => state[key] === this.state[key])) return;
     this.state = { ...state };
     this.dispatchEvent(new Event('state-changed'));
   }

@@ -11,6 +11,7 @@ import type { DisconnectReason, PeerInfo, RoomDetail, SignalingStateDetail } fro
 import type { DeviceKind, DeviceLists } from '../media/devices.js';
 import { captureLocalMedia, releaseStream, type CaptureResult } from '../media/local-media.js';
 import { captureScreen } from '../media/screen-capture.js';
+import { CallRecorder, type RecordedTile } from '../media/call-recorder.js';
 import { LocalSources } from '../media/local-sources.js';
 import { describeError, type CallProblem } from '../problems.js';
 import type { SignalingState } from '../signaling/room-signal.js';
@@ -71,6 +72,10 @@ export interface VideoCallEventMap {
   'file-progress': CustomEvent<FileProgressDetail>;
   /** A file arrived whole, its SHA-256 checked. */
   'file-received': CustomEvent<FileReceivedDetail>;
+  /** This visitor started recording the call. */
+  'recording-started': Event;
+  /** The recording ended (`stopRecording()` or leaving): `detail.blob` is the WebM file. */
+  'recording-stopped': CustomEvent<{ blob: Blob }>;
   /** This visitor started sharing its screen. */
   'screenshare-started': Event;
   /** This visitor stopped sharing its screen (`stopShare()`, the browser's own Stop button, or leaving). */
@@ -123,10 +128,14 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
   /** Room, broker and password autojoin last tried: a failed attempt is not retried until one changes. */
   private autojoinTried?: string;
   private chatLog: ChatEntry[] = [];
+  private recorder?: CallRecorder;
 
   constructor(config: Partial<CallConfig> = {}) {
     super();
-    this.sources.addEventListener('change', () => this.dispatchEvent(new Event('local-media')));
+    this.sources.addEventListener('change', () => {
+      this.recorder?.update(this.recordedTiles());
+      this.dispatchEvent(new Event('local-media'));
+    });
     this.devices.addEventListener('device-changed', ({ detail }) => this.dispatchEvent(new CustomEvent('device-changed', { detail })));
     this.devices.addEventListener('device-list', () => this.dispatchEvent(new Event('device-list')));
     this.devices.addEventListener('problem', ({ detail }) => this.report(detail));
@@ -312,6 +321,55 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
     return this.chatLog;
   }
 
+  /** Whether this visitor records the call. */
+  get recording(): boolean {
+    return this.recorder !== undefined;
+  }
+
+  /**
+   * Records the whole call into one WebM file: every tile with its name, every voice mixed.
+   * Everyone sees a recording mark on this visitor's tile. Only in a call; never rejects (a
+   * browser that cannot record reports `unsupported`).
+   */
+  startRecording(): void {
+    if (this.recorder || this.currentState !== 'joined') return;
+    if (typeof MediaRecorder === 'undefined' || typeof AudioContext === 'undefined') {
+      this.report({ code: 'unsupported', reason: 'no-recording', params: {} });
+      return;
+    }
+    try {
+      this.recorder = new CallRecorder(this.recordedTiles());
+    } catch (error) {
+      this.report({ code: 'unsupported', reason: 'no-recording', params: { detail: describeError(error) } });
+      return;
+    }
+    this.sources.setRecording(true);
+    this.dispatchEvent(new Event('recording-started'));
+  }
+
+  /** Stops recording; resolves with the WebM file (also in `recording-stopped`), or undefined if not recording. */
+  async stopRecording(): Promise<Blob | undefined> {
+    const recorder = this.recorder;
+    if (!recorder) return undefined;
+    this.recorder = undefined;
+    this.sources.setRecording(false);
+    const blob = await recorder.stop();
+    this.dispatchEvent(new CustomEvent('recording-stopped', { detail: { blob } }));
+    return blob;
+  }
+
+  /** What a recording draws: this visitor, each participant, and every shared screen. */
+  private recordedTiles(): RecordedTile[] {
+    const { microphone, camera, screen } = this.sources;
+    const tiles: RecordedTile[] = [{ key: 'local', name: this.config.name, video: camera.enabled ? camera.track : undefined, audio: microphone.track }];
+    if (screen.track) tiles.push({ key: 'local:screen', name: `${this.config.name} (screen)`, video: screen.track });
+    for (const participant of this.participants) {
+      tiles.push({ key: participant.peerId, name: participant.name, video: participant.cameraOn ? participant.track('camera') : undefined, audio: participant.track('microphone') });
+      if (participant.screenOn) tiles.push({ key: `${participant.peerId}:screen`, name: `${participant.name} (screen)`, video: participant.track('screen') });
+    }
+    return tiles;
+  }
+
   /** Whether this visitor shares its screen. */
   get sharing(): boolean {
     return this.sources.screen.track !== undefined;
@@ -434,6 +492,7 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
   }
 
   private async runLeave(): Promise<void> {
+    await this.stopRecording();
     const visit = this.visit;
     if (visit) {
       this.setState('leaving');
@@ -465,8 +524,18 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
 
   private listenTo(visit: RoomVisit): void {
     const current = () => this.visit === visit;
-    visit.addEventListener('participant-joined', (event) => current() && this.dispatchEvent(new CustomEvent('participant-joined', { detail: event.detail })));
-    visit.addEventListener('participant-left', (event) => current() && this.dispatchEvent(new CustomEvent('participant-left', { detail: event.detail })));
+    const followRecording = () => this.recorder?.update(this.recordedTiles());
+    visit.addEventListener('participant-joined', (event) => {
+      if (!current()) return;
+      for (const type of ['track-added', 'track-removed', 'state-changed'] as const) event.detail.addEventListener(type, followRecording);
+      followRecording();
+      this.dispatchEvent(new CustomEvent('participant-joined', { detail: event.detail }));
+    });
+    visit.addEventListener('participant-left', (event) => {
+      if (!current()) return;
+      followRecording();
+      this.dispatchEvent(new CustomEvent('participant-left', { detail: event.detail }));
+    });
     visit.addEventListener('problem', ({ detail }) => current() && this.report(detail));
     visit.addEventListener('message', ({ detail }) => current() && this.dispatchEvent(new CustomEvent('message', { detail })));
     visit.addEventListener('chat', ({ detail }) => current() && this.recordChat(detail));

@@ -66,6 +66,14 @@ export class CallController implements ReactiveController {
       });
     }
     call.addEventListener('chat-log', update);
+    call.addEventListener('recording-started', () => {
+      update();
+      host.dispatchEvent(chatEvent('recording-started', { peerId: call.peerId ?? '' }));
+    });
+    call.addEventListener('recording-stopped', ({ detail }) => {
+      update();
+      host.dispatchEvent(chatEvent('recording-stopped', { peerId: call.peerId ?? '', blob: detail.blob }));
+    });
     call.addEventListener('file-progress', ({ detail }) => host.dispatchEvent(chatEvent('file-progress', detail)));
     call.addEventListener('file-received', ({ detail }) => host.dispatchEvent(chatEvent('file-received', detail)));
     call.addEventListener('error', ({ detail }) => {

@@ -41,6 +41,11 @@ export interface Strings {
   /** When the clipboard is out of reach: the link to copy by hand. */
   inviteLink(url: string): string;
   shareScreen: string;
+  record: string;
+  /** Read out for the recording mark on a tile. */
+  recordingMark: string;
+  recordingReady: string;
+  downloadRecording: string;
   yourScreen: string;
   screenOf(name: string): string;
   /** The group of a tile's buttons. */
@@ -95,6 +100,8 @@ function problemInEnglish({ code, reason, params }: CallProblem): string {
         : `Your screen cannot be shared (${params.error}).`;
     case 'no-display-capture':
       return 'This browser cannot share a screen.';
+    case 'no-recording':
+      return `This browser cannot record the call${detail}.`;
     case 'connect-error':
       return `Cannot reach the signaling broker ${params.broker}${detail}; retrying.`;
     case 'subscription-refused':
@@ -168,6 +175,10 @@ export const english: Strings = {
   inviteCopied: 'Invite link copied: whoever opens it joins this call.',
   inviteLink: (url) => `Invite others with this link: ${url}`,
   shareScreen: 'Share screen',
+  record: 'Record',
+  recordingMark: 'Recording',
+  recordingReady: 'Your recording is ready.',
+  downloadRecording: 'Download',
   yourScreen: 'Your screen',
   screenOf: (name) => `${name}'s screen`,
   tileActions: (name) => `${name}: tile actions`,

@@ -29,6 +29,8 @@ import { emptyNote, remoteTiles, screenKey, screenTiles, selfTile, type ScreenTi
  * @fires chat - A chat message, a peer's or this visitor's own. `detail: {peerId, name, text, time}`: plain text, `time` in ms since the epoch.
  * @fires file-progress - A file transfer moved (at most once per percent, and at its end). `detail: {transferId, peerId, name, size, bytes, direction}`, direction `'send' | 'receive'`.
  * @fires file-received - A file arrived whole, its SHA-256 checked; it also appears in the chat as a download link. `detail: {transferId, peerId, name, file}` (`file` is a `File`).
+ * @fires recording-started - This visitor started recording the call. `detail: {peerId}`.
+ * @fires recording-stopped - The recording ended (`stopRecording()`, the record button, or leaving). `detail: {peerId, blob}`: a `video/webm` Blob with its duration written in; a download link is offered too.
  * @fires screenshare-started - This visitor started sharing its screen. `detail: {peerId}` (its own).
  * @fires screenshare-stopped - This visitor stopped sharing: `stopShare()`, the share button, the browser's own "Stop sharing", or leaving. `detail: {peerId}`.
  * @fires device-changed - The camera, microphone or speaker in use changed: chosen (`useDevice()` or the settings panel) or a fallback for one that was unplugged. `detail: {kind, deviceId, label}`.
@@ -43,6 +45,9 @@ import { emptyNote, remoteTiles, screenKey, screenTiles, selfTile, type ScreenTi
  * @csspart muted - Added to a tile while its visitor's microphone is off.
  * @csspart camera-off - Added to a tile while its visitor's camera is off; the tile shows the visitor's initials.
  * @csspart avatar - The initials shown on a camera-off tile.
+ * @csspart recording - Added to the tile of a visitor who records the call; it shows a REC mark.
+ * @csspart record - The record toggle: named "Record", `aria-pressed="true"` while recording.
+ * @csspart download - The link to download the last recording, shown when it stops.
  * @csspart screen - Added to the tile of a shared screen (one's own is also `local`, a peer's `remote`); shown whole, never mirrored.
  * @csspart spotlight - Added to the tile shown large: the pinned one, or else the newest shared screen; the others line up beside it.
  * @csspart pip - A tile's picture-in-picture button (shown on hover and focus, where the browser has it).
@@ -50,7 +55,7 @@ import { emptyNote, remoteTiles, screenKey, screenTiles, selfTile, type ScreenTi
  * @csspart pin - A tile's pin button: puts the tile in the spotlight, `aria-pressed="true"` while pinned.
  * @csspart empty - The note shown while nobody else is in the room.
  * @csspart controls - The bar of call controls; it stays at the bottom of the window while the element runs below it.
- * @csspart button - Every button; also `mic`, `camera`, `share`, `chat`, `settings`, `invite`, `leave`, `join`, `unmute`, `send`, `close`, `pip`, `fullscreen` or `pin`. Icon buttons carry their name as `aria-label` and show it as a tooltip.
+ * @csspart button - Every button; also `mic`, `camera`, `record`, `share`, `chat`, `settings`, `invite`, `leave`, `join`, `unmute`, `send`, `close`, `pip`, `fullscreen` or `pin`. Icon buttons carry their name as `aria-label` and show it as a tooltip.
  * @csspart invite - Copies the page's link, for inviting others to the room (the status line says it did).
  * @csspart share - The screen-share toggle: named "Share screen", `aria-pressed="true"` while sharing.
  * @csspart chat - The chat button: opens and closes the chat panel; its name counts unread messages.
@@ -149,6 +154,9 @@ export class VideoChat extends LitElement {
   /** A short note for the status line (an invite link copied), shown until the next. */
   @state() private notice = '';
   private noticeTimer?: ReturnType<typeof setTimeout>;
+  /** The last recording, offered for download until the next one starts. */
+  @state() private recordingUrl?: string;
+  private recordingName = '';
   /** The key of the tile pinned to the spotlight (see `tiles.ts`), if any. */
   @state() private pinned?: string;
 
@@ -168,6 +176,8 @@ export class VideoChat extends LitElement {
     });
     this.controller.call.addEventListener('joined', () => (this.unread = 0));
     this.controller.call.addEventListener('left', () => revokeFileLinks());
+    this.controller.call.addEventListener('recording-started', () => this.offerRecording(undefined));
+    this.controller.call.addEventListener('recording-stopped', ({ detail }) => this.offerRecording(detail.blob));
     // Labels appear once capture is allowed; devices come and go: keep an open list current.
     for (const type of ['device-list', 'device-changed', 'local-media'] as const) {
       this.controller.call.addEventListener(type, () => this.panel === 'settings' && void this.readDevices());
@@ -273,6 +283,24 @@ export class VideoChat extends LitElement {
   }
 
   /**
+   * Records the whole call into one WebM file: every tile composed with its name, every voice
+   * mixed. Everyone sees a recording mark on this visitor's tile (part `recording`). Fires
+   * `recording-started`. Only in a call.
+   */
+  startRecording(): void {
+    this.controller.call.startRecording();
+  }
+
+  /**
+   * Stops recording. Fires `recording-stopped` with `detail.blob`, a `video/webm` Blob whose
+   * duration is written in, and offers it for download. Resolves with the Blob (undefined if not
+   * recording); never rejects.
+   */
+  stopRecording(): Promise<Blob | undefined> {
+    return this.controller.call.stopRecording();
+  }
+
+  /**
    * Puts a peer's tile in the spotlight (large, the others in a strip beside it), or with `null`
    * returns to the grid (or to a shared screen's spotlight). Tiles also offer a pin button.
    */
@@ -331,6 +359,12 @@ export class VideoChat extends LitElement {
       this.soundBlocked = true;
       return video.play().catch(() => undefined);
     });
+  }
+
+  private offerRecording(blob: Blob | undefined): void {
+    if (this.recordingUrl) URL.revokeObjectURL(this.recordingUrl);
+    this.recordingUrl = blob ? URL.createObjectURL(blob) : undefined;
+    this.recordingName = `call-${new Date().toISOString().slice(0, 16).replace(/[T:]/g, '-')}.webm`;
   }
 
   /** Copies the page's link (whoever opens it lands in this room) and says so. */
@@ -483,6 +517,8 @@ export class VideoChat extends LitElement {
               sharing: call.sharing,
               onShare: () => void (call.sharing ? this.stopShare() : this.shareScreen()),
               onInvite: () => void this.copyInvite(),
+              recording: call.recording,
+              onRecord: () => void (call.recording ? this.stopRecording() : this.startRecording()),
               onMicrophone: () => (this.muted = microphone.enabled),
               onCamera: () => (this.cameraOff = camera.enabled),
               onEnableSound: () => this.enableSound(),
@@ -498,6 +534,10 @@ export class VideoChat extends LitElement {
             onSettings: () => this.togglePanel('settings'),
           }, strings)}
         ${status ? html`<p class="status" role="status">${status}</p>` : nothing}
+        ${this.recordingUrl
+          ? html`<p class="status recording-ready" role="status">${strings.recordingReady}
+            <a part="download" href=${this.recordingUrl} download=${this.recordingName}>${strings.downloadRecording}</a></p>`
+          : nothing}
       </div>
     `;
   }

@@ -363,6 +363,31 @@ export const videoChatStyles = css`
     white-space: nowrap;
     text-overflow: ellipsis;
   }
+  .recording-mark {
+    position: absolute;
+    top: 8px;
+    left: 8px;
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+    padding: 2px 8px;
+    border-radius: 4px;
+    background: #b42318;
+    color: #fff;
+    font-size: 12px;
+    font-weight: 700;
+  }
+  .recording-mark .icon {
+    width: 1em;
+    height: 1em;
+  }
+  [part~='record'][aria-pressed='true'] {
+    background: #b42318;
+  }
+  .recording-ready a {
+    color: inherit;
+    font-weight: 600;
+  }
   .muted-mark {
     display: inline-flex;
     color: #fca5a5;

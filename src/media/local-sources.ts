@@ -85,6 +85,8 @@ export interface MediaState {
   microphone: boolean;
   camera: boolean;
   screen: boolean;
+  /** The visitor records the call (everyone sees it on that visitor's tile). */
+  recording: boolean;
 }
 
 /**
@@ -134,6 +136,7 @@ export class LocalSources extends TypedEventTarget<LocalSourcesEventMap> {
   readonly screen = new LocalSource('screen', 'video', () => this.onChange());
   /** Microphone and camera, for the self-view and as the `msid` senders announce. Same object for the whole visit. */
   readonly stream = new MediaStream();
+  private recordingNow = false;
 
   /** The slots in the fixed order of a connection's transceivers (`SOURCE_ORDER`). */
   get all(): readonly LocalSource[] {
@@ -143,7 +146,14 @@ export class LocalSources extends TypedEventTarget<LocalSourcesEventMap> {
   /** Whether each source is on: captured and neither muted nor turned off. */
   get state(): MediaState {
     const on = (source: LocalSource) => source.enabled && source.track !== undefined && source.track.readyState === 'live';
-    return { microphone: on(this.microphone), camera: on(this.camera), screen: on(this.screen) };
+    return { microphone: on(this.microphone), camera: on(this.camera), screen: on(this.screen), recording: this.recordingNow };
+  }
+
+  /** Says whether the visitor records the call; peers are told with the rest of the state. */
+  setRecording(recording: boolean): void {
+    if (recording === this.recordingNow) return;
+    this.recordingNow = recording;
+    this.dispatchEvent(new Event('change'));
   }
 
   /** Fills the slots from a captured stream (its first audio and first video track). */

@@ -29,8 +29,9 @@ const STATE_PREFIX = 'state:';
 function parseState(data: unknown): MediaState | undefined {
   if (typeof data !== 'string' || !data.startsWith(STATE_PREFIX) || data.length > 200) return undefined;
   try {
-    const { microphone, camera, screen = false } = JSON.parse(data.slice(STATE_PREFIX.length)) as Record<string, unknown>;
-    if (typeof microphone === 'boolean' && typeof camera === 'boolean' && typeof screen === 'boolean') return { microphone, camera, screen };
+    const { microphone, camera, screen = false, recording = false } = JSON.parse(data.slice(STATE_PREFIX.length)) as Record<string, unknown>;
+    const flags = [microphone, camera, screen, recording];
+    if (flags.every((flag) => typeof flag === 'boolean')) return { microphone, camera, screen, recording } as MediaState;
   } catch {
     // Not JSON: a peer of another kind, or a hostile one. Ignored.
   }
@@ -64,7 +65,7 @@ export class ControlChannel extends TypedEventTarget<ControlChannelEventMap> {
       if (data === 'bye') this.dispatchEvent(new Event('bye'));
       const state = parseState(data);
       const before = this.remoteState;
-      if (state && (state.microphone !== before?.microphone || state.camera !== before?.camera || state.screen !== before?.screen)) {
+      if (state && (!before || (Object.keys(state) as (keyof MediaState)[]).some((key) => state[key] !== before[key]))) {
         this.remoteState = state;
         this.dispatchEvent(new Event('state'));
       }

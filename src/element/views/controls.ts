@@ -40,6 +40,8 @@ export interface CallControlsView {
   sharing: boolean;
   onShare(): void;
   onInvite(): void;
+  recording: boolean;
+  onRecord(): void;
   onMicrophone(): void;
   onCamera(): void;
   onEnableSound(): void;
@@ -64,6 +66,7 @@ export function callControls(view: CallControlsView, strings: Strings) {
   return html`<div part="controls" role="toolbar" aria-label=${strings.callControls}>
     ${iconButton('mic', strings.mute, micOn ? 'mic' : 'mic-off', view.onMicrophone, { pressed: !micOn, disabled: !microphone.present })}
     ${iconButton('camera', strings.cameraOff, cameraOn ? 'camera' : 'camera-off', view.onCamera, { pressed: !cameraOn, disabled: !camera.present })}
+    ${iconButton('record', strings.record, 'record', view.onRecord, { pressed: view.recording })}
     ${iconButton('share', strings.shareScreen, view.sharing ? 'share-off' : 'share', view.onShare, { pressed: view.sharing })}
     <button part="button chat" class="icon-button" aria-label=${strings.chatButton(view.unread)} data-tooltip=${strings.chat} aria-expanded=${view.chatOpen ? 'true' : 'false'} @click=${view.onChat}>
       ${icon('chat')}${view.unread > 0 ? html`<span class="badge" part="unread" aria-hidden="true">${view.unread > 99 ? '99+' : view.unread}</span>` : nothing}

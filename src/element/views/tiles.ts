@@ -45,7 +45,7 @@ export function initials(name: string): string {
   return letters.join('').toLocaleUpperCase();
 }
 
-type TileState = { microphone: boolean; camera: boolean };
+type TileState = { microphone: boolean; camera: boolean; recording?: boolean };
 
 /** Tile keys: `local`, `local:screen`, a peer id, or a peer id and `:screen`. */
 export const screenKey = (key: string) => `${key}:screen`;
@@ -67,6 +67,7 @@ function tileParts(key: string, kinds: string[], state: TileState | undefined, c
   const parts = ['tile', ...kinds];
   if (state && !state.microphone) parts.push('muted');
   if (state && !state.camera) parts.push('camera-off');
+  if (state?.recording) parts.push('recording');
   if (context.spotlight === key) parts.push('spotlight');
   return parts.join(' ');
 }
@@ -92,6 +93,7 @@ function tileActions(key: string, label: string, context: TileContext) {
 function tileOverlay(key: string, name: string, state: TileState | undefined, context: TileContext) {
   const { strings } = context;
   return html`${state && !state.camera ? html`<div part="avatar" aria-hidden="true"><span>${initials(name)}</span></div>` : nothing}
+    ${state?.recording ? html`<span class="recording-mark" role="img" aria-label=${strings.recordingMark}>${icon('record')}<span aria-hidden="true">REC</span></span>` : nothing}
     <figcaption part="name">${state && !state.microphone ? html`<span class="muted-mark" role="img" aria-label=${strings.microphoneOff}>${icon('mic-off')}</span>` : nothing}<span class="label">${name}</span></figcaption>
     ${tileActions(key, name, context)}`;
 }
@@ -119,7 +121,7 @@ export function remoteTiles(participants: RemoteParticipant[], context: TileCont
     (participant) => participant.peerId,
     (participant) => {
       const name = context.nameOf(participant.name);
-      const state = { microphone: participant.microphoneOn, camera: participant.cameraOn };
+      const state = { microphone: participant.microphoneOn, camera: participant.cameraOn, recording: participant.recordingOn };
       return html`<figure part=${tileParts(participant.peerId, ['remote'], state, context)} data-peer-id=${participant.peerId}>
         <video part="video" .srcObject=${playerStream(participant)} autoplay playsinline aria-label=${context.strings.videoOf(name)} @loadedmetadata=${context.onMetadata}></video>
         ${tileOverlay(participant.peerId, name, state, context)}

@@ -1,0 +1,161 @@
+/**
+ * One recording of the whole call: every tile drawn on a canvas with its name, every voice mixed
+ * with Web Audio, recorded by MediaRecorder as WebM. Frames are drawn on a clock kept in a worker,
+ * whose timers a background tab does not slow down (the page's own timers drop to one a second
+ * there). The recorder hands its data over every second; the browser keeps those blobs out of
+ * the page's heap (and on disk when they grow). MediaRecorder's WebM has no duration, so players
+ * show none and cannot seek: it is written in when the recording stops (fix-webm-duration).
+ */
+import * as fixWebmDurationModule from 'fix-webm-duration';
+import type { FixWebmDurationFunction } from 'fix-webm-duration';
+
+/**
+ * fix-webm-duration ships as UMD only: bundled (CommonJS converted) it is the default export;
+ * loaded as a plain module (the test server) it sets a global instead.
+ */
+const fixWebmDuration: FixWebmDurationFunction =
+  (fixWebmDurationModule as unknown as { default?: FixWebmDurationFunction }).default
+  ?? (globalThis as unknown as { ysFixWebmDuration: FixWebmDurationFunction }).ysFixWebmDuration;
+
+/** What is drawn: a tile's tracks and the name written on it. */
+export interface RecordedTile {
+  key: string;
+  name: string;
+  video?: MediaStreamTrack;
+  audio?: MediaStreamTrack;
+}
+
+const WIDTH = 1280;
+const HEIGHT = 720;
+const FPS = 24;
+const TIMESLICE_MS = 1000;
+
+/** A clock ticking `fps` times a second from a worker, or from the page where workers are not allowed. */
+function startClock(fps: number, tick: () => void): () => void {
+  try {
+    const source = `setInterval(() => postMessage(0), ${Math.round(1000 / fps)});`;
+    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    const worker = new Worker(url);
+    URL.revokeObjectURL(url);
+    worker.onmessage = tick;
+    return () => worker.terminate();
+  } catch {
+    // A Content-Security-Policy without blob: workers: the page's timer, slowed in background tabs.
+    const timer = setInterval(tick, 1000 / fps);
+    return () => clearInterval(timer);
+  }
+}
+
+export class CallRecorder {
+  private readonly canvas = document.createElement('canvas');
+  private readonly context = this.canvas.getContext('2d')!;
+  private readonly audio = new AudioContext();
+  private readonly mix = this.audio.createMediaStreamDestination();
+  private readonly players = new Map<string, HTMLVideoElement>();
+  private readonly voices = new Map<MediaStreamTrack, MediaStreamAudioSourceNode>();
+  private readonly chunks: Blob[] = [];
+  private readonly recorder: MediaRecorder;
+  private readonly stopClock: () => void;
+  private readonly startedAt = performance.now();
+  private tiles: RecordedTile[] = [];
+
+  constructor(tiles: RecordedTile[]) {
+    this.canvas.width = WIDTH;
+    this.canvas.height = HEIGHT;
+    this.update(tiles);
+    const [video] = this.canvas.captureStream(FPS).getVideoTracks();
+    const stream = new MediaStream([video, ...this.mix.stream.getAudioTracks()]);
+    const mimeType = ['video/webm;codecs=vp8,opus', 'video/webm'].find((type) => MediaRecorder.isTypeSupported(type));
+    this.recorder = new MediaRecorder(stream, { mimeType, videoBitsPerSecond: 2_500_000 });
+    this.recorder.addEventListener('dataavailable', ({ data }) => data.size > 0 && this.chunks.push(data));
+    this.recorder.start(TIMESLICE_MS);
+    this.stopClock = startClock(FPS, () => this.draw());
+    void this.audio.resume().catch(() => undefined);
+  }
+
+  /** Follows the call: tiles that came or went, tracks that changed. */
+  update(tiles: RecordedTile[]): void {
+    this.tiles = tiles;
+    const keys = new Set(tiles.map((tile) => tile.key));
+    for (const [key, player] of this.players) {
+      if (keys.has(key)) continue;
+      player.srcObject = null;
+      this.players.delete(key);
+    }
+    for (const tile of tiles) {
+      if (!tile.video) continue;
+      let player = this.players.get(tile.key);
+      if (!player) {
+        player = Object.assign(document.createElement('video'), { muted: true, playsInline: true });
+        this.players.set(tile.key, player);
+      }
+      const current = (player.srcObject as MediaStream | null)?.getVideoTracks()[0];
+      if (current !== tile.video) {
+        player.srcObject = new MediaStream([tile.video]);
+        void player.play().catch(() => undefined);
+      }
+    }
+    const voices = new Set(tiles.map((tile) => tile.audio).filter((t): t is MediaStreamTrack => t?.readyState === 'live'));
+    for (const [track, node] of this.voices) {
+      if (voices.has(track)) continue;
+      node.disconnect();
+      this.voices.delete(track);
+    }
+    for (const track of voices) {
+      if (this.voices.has(track)) continue;
+      const node = this.audio.createMediaStreamSource(new MediaStream([track]));
+      node.connect(this.mix);
+      this.voices.set(track, node);
+    }
+  }
+
+  /** Stops and returns the recording: WebM with its duration written in. */
+  async stop(): Promise<Blob> {
+    this.stopClock();
+    const duration = performance.now() - this.startedAt;
+    const stopped = new Promise((resolve) => this.recorder.addEventListener('stop', resolve, { once: true }));
+    if (this.recorder.state !== 'inactive') this.recorder.stop();
+    await stopped;
+    for (const player of this.players.values()) player.srcObject = null;
+    for (const node of this.voices.values()) node.disconnect();
+    void this.audio.close().catch(() => undefined);
+    const recording = new Blob(this.chunks, { type: 'video/webm' });
+    this.chunks.length = 0;
+    return fixWebmDuration(recording, duration, { logger: false });
+  }
+
+  /** Draws every tile in a grid, each with its name; a tile without video shows its name large. */
+  private draw(): void {
+    const { context: ctx, tiles } = this;
+    ctx.fillStyle = '#111418';
+    ctx.fillRect(0, 0, WIDTH, HEIGHT);
+    const count = Math.max(1, tiles.length);
+    const columns = Math.ceil(Math.sqrt(count));
+    const rows = Math.ceil(count / columns);
+    const gap = 8;
+    const width = (WIDTH - gap * (columns + 1)) / columns;
+    const height = (HEIGHT - gap * (rows + 1)) / rows;
+    tiles.forEach((tile, index) => {
+      const x = gap + (index % columns) * (width + gap);
+      const y = gap + Math.floor(index / columns) * (height + gap);
+      ctx.fillStyle = '#1f2937';
+      ctx.fillRect(x, y, width, height);
+      const player = this.players.get(tile.key);
+      if (player && tile.video?.enabled !== false && player.videoWidth > 0) {
+        // Fit the frame inside the tile, keeping its shape.
+        const scale = Math.min(width / player.videoWidth, height / player.videoHeight);
+        const w = player.videoWidth * scale;
+        const h = player.videoHeight * scale;
+        ctx.drawImage(player, x + (width - w) / 2, y + (height - h) / 2, w, h);
+      }
+      ctx.font = '600 20px system-ui, sans-serif';
+      const label = tile.name;
+      const labelWidth = ctx.measureText(label).width + 16;
+      ctx.fillStyle = 'rgb(0 0 0 / 0.6)';
+      ctx.fillRect(x + 8, y + height - 38, labelWidth, 30);
+      ctx.fillStyle = '#fff';
+      ctx.fillText(label, x + 16, y + height - 16);
+    });
+    // The canvas stream takes a frame whenever the canvas changes; this one changed.
+  }
+}
