@@ -59,6 +59,7 @@ writeFileSync('package.json', packageJson);
 if (!fresh) console.error('custom-elements.json is stale: run `npm run analyze` and commit it.');
 record('custom-elements.json is fresh', fresh);
 record('README API table is fresh', run('README API table is fresh', 'node', ['scripts/readme-api.mjs', '--check']));
+record('custom-elements.json documents every event and part', run('custom-elements.json documents every event and part', 'node', ['scripts/manifest-coverage.mjs']));
 
 // Every test fails on an uncaught error or unhandled rejection in a page it opened: browser test
 // files import the guard, end-to-end files get it (and Chromium) from support.mjs.

@@ -14,6 +14,11 @@ import { settingsPanel } from './views/settings.js';
 import { callControls, prejoinControls } from './views/controls.js';
 import { emptyNote, remoteTiles, screenKey, screenTiles, selfTile, type ScreenTile, type TileContext } from './views/tiles.js';
 
+type Panel = 'chat' | 'settings';
+
+/** How long a notice (an invite link copied) stays in the status line. */
+const NOTICE_MS = 8000;
+
 /**
  * A peer-to-peer video call. Every visitor of a page showing the same `room` on the same `broker`
  * is in one call: media flows browser to browser over WebRTC, the broker only introduces them.
@@ -84,11 +89,6 @@ import { emptyNote, remoteTiles, screenKey, screenTiles, selfTile, type ScreenTi
  * @cssprop [--video-chat-panel-background=#1f2937] - Background of the chat panel.
  * @cssprop [--video-chat-panel-width=320px] - Width of the chat panel beside the tiles.
  */
-type Panel = 'chat' | 'settings';
-
-/** How long a notice (an invite link copied) stays in the status line. */
-const NOTICE_MS = 8000;
-
 export class VideoChat extends LitElement {
   static override styles = videoChatStyles;
 
@@ -142,7 +142,7 @@ export class VideoChat extends LitElement {
    * The largest file, in bytes, this visitor sends or accepts (default 100 MB). A larger
    * `sendFile` rejects (`error` `file-too-large`); a larger incoming file is refused.
    */
-  @property({ type: Number, attribute: 'max-file-size' }) maxFileSize = DEFAULT_MAX_FILE_BYTES;
+  @property({ type: Number, attribute: 'max-file-size' }) maxFileSize: number = 100_000_000;
 
   @state() private soundBlocked = false;
   /** The side panel shown beside the tiles, if any. */
