@@ -387,7 +387,7 @@ export class VideoChat extends LitElement {
     this.panel = this.panel === panel ? undefined : panel;
     if (this.panel === 'chat') {
       this.unread = 0;
-      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('[part~="chat-panel"] input')?.focus());
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('[part~="chat-panel"] input[name="message"]')?.focus());
     }
     if (this.panel === 'settings') {
       void this.readDevices();
@@ -480,6 +480,7 @@ export class VideoChat extends LitElement {
     // second player just when the first connections are being made.
     return html`
       <div class=${inCall ? (this.panel ? 'stage with-panel' : 'stage') : nothing} part=${inCall ? nothing : 'prejoin'}>
+        <div class="main">
         <div class=${inCall ? layout : 'preview'} part=${inCall ? 'grid' : nothing} style=${inCall ? `--columns: ${columns}; --rows: ${rows}` : nothing}>
           ${selfTile({
             stream: call.localStream,
@@ -503,6 +504,7 @@ export class VideoChat extends LitElement {
             onClose: () => this.togglePanel('chat'),
           }, strings)
           : nothing}
+        </div>
         ${inCall
           ? html`${participants.length === 0 ? emptyNote(call.state === 'joining', strings) : nothing}
             ${callControls({

@@ -23,31 +23,25 @@ export const videoChatStyles = css`
     box-sizing: inherit;
   }
   .stage {
-    display: grid;
-    grid-template-columns: minmax(0, 1fr);
-    grid-template-rows: 1fr auto auto auto;
-    grid-template-areas: 'tiles' 'note' 'controls' 'status';
+    display: flex;
+    flex-direction: column;
     gap: var(--video-chat-gap, 8px);
     flex: 1;
   }
-  .stage.with-panel {
+  /* Tiles and, when one is open, a side panel. Before joining it holds nothing of its own. */
+  .main {
+    display: contents;
+  }
+  .stage > .main {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr);
+    gap: var(--video-chat-gap, 8px);
+    flex: 1;
+  }
+  .stage.with-panel > .main {
     grid-template-columns: minmax(0, 1fr) var(--video-chat-panel-width, 320px);
-    grid-template-areas: 'tiles panel' 'note panel' 'controls controls' 'status status';
-  }
-  .stage > .grid {
-    grid-area: tiles;
-  }
-  .stage > [part~='empty'] {
-    grid-area: note;
-  }
-  .stage > [part~='controls'] {
-    grid-area: controls;
-  }
-  .stage > .status {
-    grid-area: status;
   }
   .panel {
-    grid-area: panel;
     display: flex;
     flex-direction: column;
     min-height: 320px;
@@ -58,17 +52,15 @@ export const videoChatStyles = css`
   }
   /* In a narrow element an open panel takes the stage; the call goes on behind it. */
   @container (max-width: 640px) {
-    .stage.with-panel {
+    .stage.with-panel > .main {
       grid-template-columns: minmax(0, 1fr);
-      grid-template-areas: 'panel' 'controls' 'status';
     }
-    .stage.with-panel > .grid,
+    .stage.with-panel > .main > .grid,
     .stage.with-panel > [part~='empty'] {
       display: none;
     }
   }
   [part~='prejoin'] .panel {
-    grid-area: auto;
     min-height: 0;
   }
   .prejoin-actions {
@@ -270,14 +262,26 @@ export const videoChatStyles = css`
       left: 8px;
       right: auto;
     }
-    /* Every control on one row at phone width. */
-    [part~='controls'] {
-      gap: 6px;
+    /* Every control on one row at phone width (scrolling sideways on the narrowest). */
+    .stage > [part~='controls'] {
+      flex-wrap: nowrap;
+      justify-content: flex-start;
+      overflow-x: auto;
+      gap: 4px;
       padding: 6px;
     }
-    button.icon-button:not(.small) {
-      width: 2.75rem;
-      height: 2.75rem;
+    .stage > [part~='controls'] > * {
+      flex: none;
+    }
+    .stage > [part~='controls'] > :first-child {
+      margin-inline-start: auto;
+    }
+    .stage > [part~='controls'] > :last-child {
+      margin-inline-end: auto;
+    }
+    .stage button.icon-button:not(.small) {
+      width: 2.5rem;
+      height: 2.5rem;
     }
   }
   video {

@@ -60,7 +60,7 @@ describe('<video-chat> chat', () => {
     const button = (el: VideoChat, part: string) => el.shadowRoot!.querySelector<HTMLButtonElement>(`[part~="button"][part~="${part}"]`)!;
     button(ada, 'chat').click();
     await ada.updateComplete;
-    const input = ada.shadowRoot!.querySelector<HTMLInputElement>('[part~="chat-panel"] input')!;
+    const input = ada.shadowRoot!.querySelector<HTMLInputElement>('[part~="chat-panel"] input[name="message"]')!;
     expect(ada.shadowRoot!.activeElement, 'the field has focus').to.equal(input);
     const hostile = '<img src=x onerror="window.pwned=1">Hi \u202Eevil\u202C\u0007 Bob';
     input.value = hostile;

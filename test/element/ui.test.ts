@@ -259,3 +259,39 @@ describe('<video-chat> view and attributes', () => {
     await el.leave();
   });
 });
+
+describe('<video-chat> on a page', () => {
+  it('keeps every control on screen at 1280×800 with the element below a page header, and at phone width', async () => {
+    const { setViewport } = await import('@web/test-runner-commands');
+    try {
+      for (const [width, height] of [[1280, 800], [390, 844]]) {
+        await setViewport({ width, height });
+        const page = await fixture<HTMLElement>(html`<div>
+          <header style="height: 420px">A site's header</header>
+          <video-chat style="min-height: 480px" room=${uniqueRoom()} broker=${brokerUrl} ice-servers="[]" name="Ada"></video-chat>
+        </div>`);
+        const el = page.querySelector('video-chat')!;
+        await el.join();
+        await el.updateComplete;
+        const buttons = [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part~="controls"] button')];
+        expect(buttons.map((b) => b.getAttribute('part'))).to.include.members(['button mic', 'button camera', 'button leave']);
+        for (const button of buttons) {
+          const box = button.getBoundingClientRect();
+          expect(box.bottom, `${button.getAttribute('part')} at ${width}×${height}`).to.be.at.most(window.innerHeight);
+          expect(box.right, `${button.getAttribute('part')} within the width`).to.be.at.most(window.innerWidth);
+          expect(box.top, `${button.getAttribute('part')} in view`).to.be.at.least(0);
+        }
+        // Nothing overlaps in the bar.
+        const boxes = buttons.map((b) => b.getBoundingClientRect());
+        for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+          const [a, b] = [boxes[i], boxes[j]];
+          expect(a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top, 'buttons apart').to.equal(true);
+        }
+        await el.leave();
+        page.remove();
+      }
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
+  });
+});
