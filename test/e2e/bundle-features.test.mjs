@@ -19,21 +19,24 @@ describe('the bundle\'s call features', () => {
       el.addEventListener('message', (e) => window.got.message.push(e.detail.data));
       el.addEventListener('file-received', async (e) => window.got.files.push(await e.detail.file.text()));
     });
-    const duration = await ada.page.evaluate(async () => {
+    const { duration, elapsed } = await ada.page.evaluate(async () => {
       const el = document.querySelector('video-chat');
       el.startRecording();
+      const started = performance.now();
       await el.shareScreen();
       el.sendChat('hello from the bundle');
       await el.send({ n: 42 });
       await el.sendFile(new File(['file body'], 'note.txt', { type: 'text/plain' }));
       await new Promise((resolve) => setTimeout(resolve, 2000));
+      const elapsed = (performance.now() - started) / 1000;
       const blob = await el.stopRecording();
       await el.stopShare();
       const video = Object.assign(document.createElement('video'), { muted: true, src: URL.createObjectURL(blob) });
       await new Promise((resolve) => video.addEventListener('loadedmetadata', resolve, { once: true }));
-      return video.duration;
+      return { duration: video.duration, elapsed };
     });
-    assert.ok(Number.isFinite(duration) && duration > 1.5 && duration < 5, `recording duration ${duration}`);
+    // As long as it was recording (the sends before the pause take longer on a busy machine).
+    assert.ok(Number.isFinite(duration) && Math.abs(duration - elapsed) < 1, `recording plays ${duration} s, recorded ${elapsed} s`);
     await waitUntil(bob.page, () => window.got.chat.length === 1 && window.got.message.length === 1 && window.got.files.length === 1);
     const got = await bob.page.evaluate(() => window.got);
     assert.deepEqual(got, { chat: ['hello from the bundle'], message: [{ n: 42 }], files: ['file body'] });
