@@ -18,7 +18,7 @@ import { renderRatioChart } from './chart.mjs';
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 10);
 const IDLE_WINDOW_MS = Number(process.env.BENCH_IDLE_MS ?? 90_000);
-const DEADLINE = Date.now() + 11.5 * 60_000;
+const DEADLINE = Date.now() + 14 * 60_000;
 /**
  * Systems to run (comma-separated): ours, trystero, and on request two references that run the
  * pair trials only: floor, a bare page that does only what any system sending media in its first
@@ -32,7 +32,9 @@ const FULL_SYSTEMS = SYSTEMS.filter((system) => !REFERENCE_SYSTEMS.includes(syst
 /** The engine speaks our wire protocol: its broker traffic is counted under ours' topics. */
 const trafficOf = (system) => (system === 'engine' ? 'ours' : system);
 /** Parts to run (comma-separated), for working on one figure: pairs, rejoin, idle, kill, crowd. */
-const ALL_PARTS = ['pairs', 'rejoin', 'idle', 'kill', 'crowd'];
+const ALL_PARTS = ['pairs', 'rejoin', 'idle', 'kill', 'files', 'share', 'crowd'];
+/** The file sent between two visitors: random bytes, so that nothing compresses. */
+const FILE_MB = 20;
 const PARTS = new Set((process.env.BENCH_PARTS ?? ALL_PARTS.join(',')).split(','));
 /** Rejoin trials: ours only (Join again is the element's). */
 const REJOIN_TRIALS = 5;
@@ -227,6 +229,46 @@ async function rejoinTrial(browser, origin, broker, system) {
   return { firstMs, rejoinMs: Math.max(...newTiles(snaps).map((t) => t.firstFrameAt)) - snaps[1].present };
 }
 
+/** A pair meets, then the first sends the second a file: from the call to the whole file handed over. */
+async function fileTrial(browser, origin, broker, system) {
+  const room = freshRoom(system);
+  const visitors = await Promise.all(['Ada', 'Bob'].map((name) => openVisitor(browser, origin, system, room, broker.url, name)));
+  const close = () => Promise.all(visitors.map((v) => v.context.close()));
+  if (!(await waitFor(async () => (await Promise.all(visitors.map((v) => v.snapshot()))).every((s) => liveTiles(s) >= 1), 20000, `${system} file pair`))) return close().then(() => null);
+  await sleep(1000);
+  const startedAt = await visitors[0].page.evaluate(async (megabytes) => {
+    const data = new Uint8Array(megabytes * 1024 * 1024);
+    for (let offset = 0; offset < data.length; offset += 65536) crypto.getRandomValues(data.subarray(offset, offset + 65536));
+    window.benchFile = new File([data], 'bench.bin');
+    const at = performance.timeOrigin + performance.now();
+    void window.benchSendFile(window.benchFile);
+    return at;
+  }, FILE_MB);
+  const arrived = await waitFor(async () => (await visitors[1].page.evaluate(() => window.bench.fileReceived)) !== undefined, 120_000, `${system} file`);
+  const received = arrived ? await visitors[1].page.evaluate(() => window.bench.fileReceived) : undefined;
+  await close();
+  if (!received || received.size !== FILE_MB * 1024 * 1024) return null;
+  return FILE_MB / ((received.at - startedAt) / 1000);
+}
+
+/** A pair meets, then the first shares its screen: from the ask to the share's first frame at the second. */
+async function shareTrial(browser, origin, broker, system) {
+  const room = freshRoom(system);
+  const visitors = await Promise.all(['Ada', 'Bob'].map((name) => openVisitor(browser, origin, system, room, broker.url, name)));
+  const close = () => Promise.all(visitors.map((v) => v.context.close()));
+  if (!(await waitFor(async () => (await Promise.all(visitors.map((v) => v.snapshot()))).every((s) => liveTiles(s) >= 1), 20000, `${system} share pair`))) return close().then(() => null);
+  await sleep(1000);
+  const firstFrame = visitors[1].page.evaluate(() => window.benchWatchScreen());
+  const startedAt = await visitors[0].page.evaluate(() => {
+    const at = performance.timeOrigin + performance.now();
+    void window.benchShareScreen();
+    return at;
+  });
+  const frameAt = await Promise.race([firstFrame, sleep(20_000).then(() => null)]);
+  await close();
+  return frameAt === null ? null : frameAt - startedAt;
+}
+
 async function crowdTrial(browser, origin, broker, system, size = 6) {
   const room = freshRoom(system);
   const startedAt = Date.now();
@@ -298,6 +340,15 @@ async function main() {
     for (let trial = 0; PARTS.has('kill') && trial < 3; trial++) kills[system].push(await killTrial(browser, pages.origin, broker, system));
   }
   console.log('kill trials done');
+  const files = Object.fromEntries(SYSTEMS.map((system) => [system, []]));
+  const shares = Object.fromEntries(SYSTEMS.map((system) => [system, []]));
+  for (let trial = 0; trial < 3; trial++) {
+    for (const system of FULL_SYSTEMS) {
+      if (PARTS.has('files') && trial < 2) files[system].push(await fileTrial(browser, pages.origin, broker, system));
+      if (PARTS.has('share')) shares[system].push(await shareTrial(browser, pages.origin, broker, system));
+    }
+  }
+  if (PARTS.has('files') || PARTS.has('share')) console.log('file and share trials done');
   const crowd = Object.fromEntries(SYSTEMS.map((system) => [system, { allLiveMs: null, links: null, fps: null, presentedFps: null }]));
   for (const system of FULL_SYSTEMS) if (PARTS.has('crowd')) crowd[system] = await crowdTrial(browser, pages.origin, broker, system);
   console.log('6-visitor rooms done');
@@ -321,6 +372,8 @@ async function main() {
       'rejoin → connected p50 (ms)': system === 'ours' ? percentile(rejoins.map((r) => r.rejoinMs).filter((ms) => ms !== null), 50) : null,
       'idle broker messages / min / peer': idle[system] === undefined ? null : Math.round(idle[system] * 100) / 100,
       'killed visitor noticed p50 (ms)': detected.length ? percentile(detected, 50) : null,
+      [`file ${FILE_MB} MB throughput, median (MB/s)`]: percentile(files[system].filter((v) => v !== null), 50),
+      'screen share ask → first frame at peer p50 (ms)': percentile(shares[system].filter((v) => v !== null), 50),
       'bundle gzip total (KB)': sizes[system].totalGzipKB ?? null,
       'bundle gzip own code (KB)': sizes[system].ownGzipKB ?? null,
       '6 visitors all live (ms)': crowd[system].allLiveMs,
@@ -367,7 +420,7 @@ async function main() {
     console.log('partial run (BENCH_SYSTEMS or BENCH_PARTS set, or a reference system run): results files left as they are');
     return;
   }
-  const results = { date: new Date().toISOString(), machine: { cores: (await import('node:os')).cpus().length }, trials: TRIALS, idleWindowMs: IDLE_WINDOW_MS, rows, raw, rejoins, kills, crowd };
+  const results = { date: new Date().toISOString(), machine: { cores: (await import('node:os')).cpus().length }, trials: TRIALS, idleWindowMs: IDLE_WINDOW_MS, rows, raw, rejoins, kills, files, shares, crowd };
   writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync('bench/results.svg', renderRatioChart(rows));
   console.log('wrote bench/results.json and bench/results.svg');
