@@ -230,12 +230,23 @@ async function rejoinTrial(browser, origin, broker, system) {
 }
 
 /** A pair meets, then the first sends the second a file: from the call to the whole file handed over. */
-async function fileTrial(browser, origin, broker, system) {
+/** Two visitors who met a second ago, or undefined (closed) if they did not meet. */
+async function metPair(browser, origin, broker, system) {
   const room = freshRoom(system);
   const visitors = await Promise.all(['Ada', 'Bob'].map((name) => openVisitor(browser, origin, system, room, broker.url, name)));
   const close = () => Promise.all(visitors.map((v) => v.context.close()));
-  if (!(await waitFor(async () => (await Promise.all(visitors.map((v) => v.snapshot()))).every((s) => liveTiles(s) >= 1), 20000, `${system} file pair`))) return close().then(() => null);
+  if (!(await waitFor(async () => (await Promise.all(visitors.map((v) => v.snapshot()))).every((s) => liveTiles(s) >= 1), 20000, `${system} pair`))) {
+    await close();
+    return undefined;
+  }
   await sleep(1000);
+  return { visitors, close };
+}
+
+async function fileTrial(browser, origin, broker, system) {
+  const pair = await metPair(browser, origin, broker, system);
+  if (!pair) return null;
+  const { visitors, close } = pair;
   const startedAt = await visitors[0].page.evaluate(async (megabytes) => {
     const data = new Uint8Array(megabytes * 1024 * 1024);
     for (let offset = 0; offset < data.length; offset += 65536) crypto.getRandomValues(data.subarray(offset, offset + 65536));
@@ -253,11 +264,9 @@ async function fileTrial(browser, origin, broker, system) {
 
 /** A pair meets, then the first shares its screen: from the ask to the share's first frame at the second. */
 async function shareTrial(browser, origin, broker, system) {
-  const room = freshRoom(system);
-  const visitors = await Promise.all(['Ada', 'Bob'].map((name) => openVisitor(browser, origin, system, room, broker.url, name)));
-  const close = () => Promise.all(visitors.map((v) => v.context.close()));
-  if (!(await waitFor(async () => (await Promise.all(visitors.map((v) => v.snapshot()))).every((s) => liveTiles(s) >= 1), 20000, `${system} share pair`))) return close().then(() => null);
-  await sleep(1000);
+  const pair = await metPair(browser, origin, broker, system);
+  if (!pair) return null;
+  const { visitors, close } = pair;
   const firstFrame = visitors[1].page.evaluate(() => window.benchWatchScreen());
   const startedAt = await visitors[0].page.evaluate(() => {
     const at = performance.timeOrigin + performance.now();

@@ -3,7 +3,7 @@
  * drives the mesh, keeping a `RemoteParticipant` per connected peer. Single use: `VideoCall` makes
  * a new one for every join.
  */
-import type { DisconnectReason, PeerInfo } from '../events.js';
+import type { DisconnectReason, FileProgressDetail, FileReceivedDetail, PeerInfo } from '../events.js';
 import type { LocalSources } from '../media/local-sources.js';
 import { PeerMesh, type PeerFileDetail } from '../peer/mesh.js';
 import { cleanFileName, sha256Hex, type FileOffer } from '../peer/file-lane.js';
@@ -35,23 +35,6 @@ export interface RoomVisitOptions {
   connectTimeoutMs?: number;
   /** The largest file accepted from a peer, in bytes. */
   maxFileBytes?: () => number;
-}
-
-/** A file transfer's progress, as the call reports it. */
-export interface FileProgressDetail {
-  transferId: string;
-  peerId: string;
-  name: string;
-  size: number;
-  bytes: number;
-  direction: 'send' | 'receive';
-}
-
-export interface FileReceivedDetail {
-  transferId: string;
-  peerId: string;
-  name: string;
-  file: File;
 }
 
 export interface RoomVisitEventMap {

@@ -7,7 +7,7 @@
  * finished (their late results are dropped, never applied); a new room or password mid-join starts
  * the attempt over quietly (no `left`, the camera stays on), mid-call it leaves and joins again.
  */
-import type { DisconnectReason, PeerInfo, RoomDetail, SignalingStateDetail } from '../events.js';
+import type { DisconnectReason, FileProgressDetail, FileReceivedDetail, PeerInfo, RoomDetail, SignalingStateDetail } from '../events.js';
 import type { DeviceKind, DeviceLists } from '../media/devices.js';
 import { captureLocalMedia, releaseStream, type CaptureResult } from '../media/local-media.js';
 import { captureScreen } from '../media/screen-capture.js';
@@ -23,7 +23,7 @@ import { DEFAULT_MAX_FILE_BYTES } from '../peer/peer-link.js';
 import { LocalDevices, type DeviceChangedDetail } from './local-devices.js';
 import { parseBrokerUrls, parseIceServers } from './config.js';
 import type { RemoteParticipant } from './participant.js';
-import { RoomVisit, type FileProgressDetail, type FileReceivedDetail } from './room-visit.js';
+import { RoomVisit } from './room-visit.js';
 
 /**
  * `idle`: nothing captured, not in a room. `previewing`: the camera is on for a pre-join preview.

@@ -219,15 +219,21 @@ describe('PeerMesh: offers prepared ahead', () => {
 });
 
 describe('PeerMesh: goodbyes through the broker', () => {
-  it('keeps a live link when its peer is still heard after a replayed will or goodbye, and ends it when not', async () => {
+  /** Ada and Bob's meshes, wired to each other, connected, with Bob's heartbeat heard by Ada. */
+  async function linkedMeshes(bobSources: LocalSources) {
     const { meshes, portFor } = wiredMeshes();
     const ada = new PeerMesh({ peerId: 'aaaaaaaaaaaa', name: 'Ada', rtcConfiguration: { iceServers: [] }, sources: new LocalSources(), signal: portFor('aaaaaaaaaaaa') });
-    const bob = new PeerMesh({ peerId: 'bbbbbbbbbbbb', name: 'Bob', rtcConfiguration: { iceServers: [] }, sources: new LocalSources(), signal: portFor('bbbbbbbbbbbb') });
+    const bob = new PeerMesh({ peerId: 'bbbbbbbbbbbb', name: 'Bob', rtcConfiguration: { iceServers: [] }, sources: bobSources, signal: portFor('bbbbbbbbbbbb') });
     meshes.set('aaaaaaaaaaaa', ada).set('bbbbbbbbbbbb', bob);
     ada.announce();
     bob.announce();
     await waitFor(() => ada.peers.length === 1 && bob.peers.length === 1, 'both connected', 10000);
     await waitFor(() => ada.link('bbbbbbbbbbbb')!.lastHeardAt > 0, 'the heartbeat');
+    return { meshes, ada, bob };
+  }
+
+  it('keeps a live link when its peer is still heard after a replayed will or goodbye, and ends it when not', async () => {
+    const { meshes, ada, bob } = await linkedMeshes(new LocalSources());
     const gone: string[] = [];
     ada.addEventListener('peer-disconnected', ({ detail }) => gone.push(detail.reason));
     // What an outsider could replay: Bob's will and a goodbye of Bob's, while Bob is still there.
@@ -246,15 +252,8 @@ describe('PeerMesh: goodbyes through the broker', () => {
   });
 
   it('keeps a peer whose page stalls (heartbeat silent) while its media still arrives, after its will', async () => {
-    const { meshes, portFor } = wiredMeshes();
     const camera = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
-    const ada = new PeerMesh({ peerId: 'aaaaaaaaaaaa', name: 'Ada', rtcConfiguration: { iceServers: [] }, sources: new LocalSources(), signal: portFor('aaaaaaaaaaaa') });
-    const bob = new PeerMesh({ peerId: 'bbbbbbbbbbbb', name: 'Bob', rtcConfiguration: { iceServers: [] }, sources: await sourcesOf(camera), signal: portFor('bbbbbbbbbbbb') });
-    meshes.set('aaaaaaaaaaaa', ada).set('bbbbbbbbbbbb', bob);
-    ada.announce();
-    bob.announce();
-    await waitFor(() => ada.peers.length === 1 && bob.peers.length === 1, 'both connected', 10000);
-    await waitFor(() => ada.link('bbbbbbbbbbbb')!.lastHeardAt > 0, 'the heartbeat');
+    const { meshes, ada, bob } = await linkedMeshes(await sourcesOf(camera));
     const gone: string[] = [];
     ada.addEventListener('peer-disconnected', ({ detail }) => gone.push(detail.reason));
     // Bob's page stalls: its heartbeat stops (as when its main thread is busy for seconds), its
