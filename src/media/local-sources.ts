@@ -69,6 +69,11 @@ export class LocalSource {
     this.senders.delete(sender);
   }
 
+  /** Whether the slot feeds this sender. */
+  feeds(sender: RTCRtpSender): boolean {
+    return this.senders.has(sender);
+  }
+
   /** How many senders the slot feeds (for leak checks). */
   get senderCount(): number {
     return this.senders.size;

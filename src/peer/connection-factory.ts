@@ -4,7 +4,7 @@
  * local-sources.ts), the control channel and the message lanes. Closing goes through here too, so that the slots
  * stop feeding the connection's senders.
  */
-import { transceiverOf, type LocalSources } from '../media/local-sources.js';
+import { transceiverOf, type LocalSource, type LocalSources } from '../media/local-sources.js';
 import { ControlChannel } from './control-channel.js';
 import type { Lane } from './messaging.js';
 
@@ -34,12 +34,34 @@ function createLanes(pc: RTCPeerConnection): Record<Lane | 'file', RTCDataChanne
 export function createPeerConnection(rtcConfiguration: RTCConfiguration, sources: LocalSources, role: 'offer' | 'answer'): PeerConnection {
   const pc = new RTCPeerConnection(rtcConfiguration);
   if (role === 'answer') return { pc };
-  for (const source of sources.all) {
-    const transceiver = pc.addTransceiver(source.kind, { direction: 'sendrecv', streams: [sources.stream] });
-    preferCommonCodecs(transceiver, source.kind);
-    void source.bind(transceiver.sender);
-  }
+  for (const source of sources.all) if (wanted(source)) addTransceiver(pc, sources, source);
   return { pc, control: new ControlChannel(pc, sources), lanes: createLanes(pc) };
+}
+
+/**
+ * Microphone and camera always have a transceiver; the screen only while one is shared. An idle
+ * video transceiver still costs every receiver a video stream: in a six-visitor room on 2 cores,
+ * frames shown per tile fell from 3.8 to 0.4 a second with one on every connection.
+ */
+function wanted(source: LocalSource): boolean {
+  return source.name !== 'screen' || source.track !== undefined;
+}
+
+function addTransceiver(pc: RTCPeerConnection, sources: LocalSources, source: LocalSource): void {
+  const transceiver = pc.addTransceiver(source.kind, { direction: 'sendrecv', streams: [sources.stream] });
+  preferCommonCodecs(transceiver, source.kind);
+  void source.bind(transceiver.sender);
+}
+
+/**
+ * Gives a connection a transceiver for a source that now wants one (a screen share begun): the
+ * browser then asks to renegotiate. A connection that already has one (the peer shared first)
+ * sends on it as it is.
+ */
+export function addWantedTransceivers(connection: PeerConnection, sources: LocalSources): void {
+  const { pc } = connection;
+  if (pc.signalingState === 'closed') return;
+  for (const source of sources.all) if (wanted(source) && !transceiverOf(pc, source.name)) addTransceiver(pc, sources, source);
 }
 
 /**
@@ -49,10 +71,13 @@ export function createPeerConnection(rtcConfiguration: RTCConfiguration, sources
 export function completeAnswer(connection: PeerConnection, sources: LocalSources): ControlChannel {
   const { pc } = connection;
   // Our own transceivers from an offer we withdrew for theirs (both offered at once) would only
-  // carry a second copy of our media: the ones their offer made carry it instead.
+  // carry a second copy of our media where their offer made one for the same source.
   for (const transceiver of pc.getTransceivers()) {
-    if (transceiver.mid !== null || transceiver.currentDirection !== null) continue;
-    for (const source of sources.all) source.unbind(transceiver.sender);
+    if (transceiver.mid !== null || transceiver.currentDirection !== null || transceiver.direction === 'stopped') continue;
+    const source = sources.all.find((s) => s.feeds(transceiver.sender));
+    const carrier = source && transceiverOf(pc, source.name);
+    if (!source || !carrier || carrier === transceiver) continue;
+    source.unbind(transceiver.sender);
     transceiver.stop();
   }
   for (const source of sources.all) {

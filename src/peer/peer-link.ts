@@ -7,7 +7,7 @@
  */
 import { sourceOf, transceiverOf, type LocalSourceName, type LocalSources, type MediaState } from '../media/local-sources.js';
 import { LIMITS, type CandidateSignal, type DescriptionSignal, type DirectedSignal } from '../signaling/messages.js';
-import { closePeerConnection, completeAnswer, createPeerConnection, type PeerConnection } from './connection-factory.js';
+import { addWantedTransceivers, closePeerConnection, completeAnswer, createPeerConnection, type PeerConnection } from './connection-factory.js';
 import type { ControlChannel } from './control-channel.js';
 import { PeerMessaging } from './messaging.js';
 import { FileLane } from './file-lane.js';
@@ -133,11 +133,16 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   /** What the video sender was last set to; a new sender sends as captured. */
   private appliedQuality?: SendQuality = AS_CAPTURED;
   private queue: Promise<unknown> = Promise.resolve();
+  /** A screen share begun: connected links get its transceiver (and renegotiate). */
+  private readonly addWantedTransceivers = () => {
+    if (this.state === 'connected') addWantedTransceivers(this.connectionParts, this.options.sources);
+  };
 
   constructor(private readonly options: PeerLinkOptions) {
     super();
     this.remotePeerId = options.remotePeerId;
     this.files = new FileLane(options.maxFileBytes ?? (() => DEFAULT_MAX_FILE_BYTES));
+    options.sources.addEventListener('change', this.addWantedTransceivers);
     this.connectionParts = options.prepared ?? createPeerConnection(options.rtcConfiguration, options.sources, options.role);
     this.pc = this.connectionParts.pc;
     if (this.connectionParts.control) this.openChannels(this.connectionParts.control);
@@ -262,6 +267,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     clearTimeout(this.politeRecoveryTimer);
     this.messaging.close();
     this.files.close();
+    this.options.sources.removeEventListener('change', this.addWantedTransceivers);
     closePeerConnection(this.connectionParts, this.options.sources);
     for (const track of this.tracks.values()) track.stop();
   }
@@ -401,6 +407,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
       if (this.state !== 'connected') {
         this.state = 'connected';
         if (this.sendQuality) this.setSendQuality(this.sendQuality);
+        this.addWantedTransceivers();
         this.dispatchEvent(new Event('connected'));
       }
     } else if (connectionState === 'disconnected') {
