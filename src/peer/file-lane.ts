@@ -39,6 +39,25 @@ export interface FileLaneEventMap {
   'receive-failed': CustomEvent<{ offer: FileOffer; reason: FileFailure }>;
 }
 
+/**
+ * Resolves once the channel's buffer is down to the low-water mark: on `bufferedamountlow`, or,
+ * should that event not come (it fires only on the way down through the mark), when a look every
+ * 100 ms finds it there; also when the channel closes.
+ */
+function drained(channel: RTCDataChannel): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearInterval(timer);
+      channel.removeEventListener('bufferedamountlow', done);
+      channel.removeEventListener('close', done);
+      resolve();
+    };
+    const timer = setInterval(() => channel.bufferedAmount <= LOW_WATER_BYTES && done(), 100);
+    channel.addEventListener('bufferedamountlow', done);
+    channel.addEventListener('close', done);
+  });
+}
+
 /** Hex SHA-256 of some bytes. */
 export async function sha256Hex(data: BufferSource): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
@@ -156,7 +175,7 @@ export class FileLane extends TypedEventTarget<FileLaneEventMap> {
       for (let offset = 0; offset < block.byteLength; offset += CHUNK_BYTES) {
         if (this.outgoing !== outgoing || this.closed) return;
         if (channel.bufferedAmount > HIGH_WATER_BYTES) {
-          await new Promise((resolve) => channel.addEventListener('bufferedamountlow', resolve, { once: true }));
+          await drained(channel);
           if (this.outgoing !== outgoing || this.closed) return;
         }
         const chunk = block.slice(offset, offset + CHUNK_BYTES);

@@ -26,12 +26,13 @@ function collect<T>(el: VideoChat, type: 'file-progress' | 'file-received'): T[]
 
 describe('<video-chat> files', () => {
   it('sends a 50 MB file that arrives intact, with progress on both sides', async function () {
-    this.timeout(120000);
+    // Correctness, not speed (the benchmark measures that): 10-35 s here, slower on a busy machine.
+    this.timeout(240000);
     const [ada, bob] = await connectedPair();
     const file = randomFile(50 * 1024 * 1024, 'big.bin');
     const sent = collect<FileProgressDetail>(ada, 'file-progress');
     const got = collect<FileProgressDetail>(bob, 'file-progress');
-    const received = nextEvent(bob, 'file-received', 60000);
+    const received = nextEvent(bob, 'file-received', 230000);
     const started = performance.now();
     await ada.sendFile(file);
     const seconds = (performance.now() - started) / 1000;
