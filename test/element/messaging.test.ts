@@ -113,6 +113,8 @@ describe('<video-chat> a hostile peer on the message lanes', () => {
     type Internals = { controller: { call: { currentVisit: { peerMesh: { link(id: string): { connection: RTCPeerConnection; messaging: { channels: Map<string, RTCDataChannel> } } } } } } };
     const bobId = ada.peers[0].peerId;
     const channel = (ada as unknown as Internals).controller.call.currentVisit.peerMesh.link(bobId).messaging.channels.get('app')!;
+    // The peers count as connected when ICE does; the data channel opens a moment later.
+    await waitFor(() => channel.readyState === 'open', 'the app lane open');
     channel.send('{not json');
     channel.send(JSON.stringify('z'.repeat(70 * 1024)));
     for (let i = 0; i < 1000; i++) channel.send(JSON.stringify(i));
