@@ -45,7 +45,7 @@ export interface CallConfig {
   iceServers: string | RTCIceServer[];
   /** Join by itself while active (see `setActive`), once per room, broker and password. */
   autojoin: boolean;
-  /** The largest file sent or accepted, in bytes. */
+  /** The largest file sent or accepted, in bytes; anything but a number from 0 up means the default (100 MB). */
   maxFileSize: number;
 }
 
@@ -184,6 +184,9 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
   configure(changes: Partial<CallConfig>): void {
     const before = this.config;
     const next = { ...before, ...changes };
+    // From an attribute, a size may be NaN or negative: the default holds then.
+    const maxFileSize = Number(next.maxFileSize);
+    next.maxFileSize = Number.isFinite(maxFileSize) && maxFileSize >= 0 ? maxFileSize : DEFAULT_MAX_FILE_BYTES;
     this.config = next;
     if (iceServersKey(next.iceServers) !== iceServersKey(before.iceServers)) {
       const { problem } = this.iceServers();

@@ -12,6 +12,7 @@
  * and no more, and delivers nothing until the whole file is there and checked.
  */
 import { TypedEventTarget } from '../typed-event-target.js';
+import { plainText } from '../plain-text.js';
 
 const CHUNK_BYTES = 64 * 1024;
 const READ_BYTES = 1024 * 1024;
@@ -66,9 +67,7 @@ export async function sha256Hex(data: BufferSource): Promise<string> {
 
 /** A file name safe to show and to save: no path, no control or direction characters, bounded. */
 export function cleanFileName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  const cleaned = name.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').replace(/[\\/]/g, '_').trim();
-  return Array.from(cleaned).slice(0, MAX_NAME_CHARS).join('') || 'file';
+  return plainText(name.replace(/[\\/]/g, '_'), MAX_NAME_CHARS) || 'file';
 }
 
 /** The offer in a message, if it is a well-formed one within `maxBytes`; else why not. */

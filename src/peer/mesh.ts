@@ -162,15 +162,21 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
    * connecting: it waits for the lane to open). False if there is no such peer.
    */
   sendMessage(lane: Lane, text: string, peerId?: string): boolean {
-    const links = peerId === undefined ? [...this.links.values()] : [this.links.get(peerId)].filter((l) => l !== undefined);
+    const links = this.linksTo(peerId);
     for (const link of links) link.messaging.send(lane, text);
     return peerId === undefined || links.length > 0;
   }
 
   /** Sends a file to one peer or to every peer linked; one promise per peer (see `FileLane.send`). */
   sendFile(offer: FileOffer, blob: Blob, peerId?: string): { peerId: string; done: Promise<void> }[] {
-    const links = peerId === undefined ? [...this.links.values()] : [this.links.get(peerId)].filter((l) => l !== undefined);
-    return links.map((link) => ({ peerId: link.remotePeerId, done: link.files.send(offer, blob) }));
+    return this.linksTo(peerId).map((link) => ({ peerId: link.remotePeerId, done: link.files.send(offer, blob) }));
+  }
+
+  /** Every link, or the one to `peerId` (none if there is no such link). */
+  private linksTo(peerId: string | undefined): PeerLink[] {
+    if (peerId === undefined) return [...this.links.values()];
+    const link = this.links.get(peerId);
+    return link ? [link] : [];
   }
 
   /** Tells the room we are here. */

@@ -3,6 +3,7 @@
  * untrusted: `parseSignal` copies known fields into fresh objects and rejects anything else, so a
  * malformed or hostile message can never reach the peer logic or the UI.
  */
+import { plainText } from '../plain-text.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -97,10 +98,10 @@ export function parseSignal(value: unknown): Signal | undefined {
     case 'hello':
       if (!hasOnly(value, ['v', 'kind', 'from', 'name', 'since']) || !isText(value.name, LIMITS.nameChars)) return undefined;
       if (!Number.isSafeInteger(value.since) || (value.since as number) < 0) return undefined;
-      return { kind: 'hello', from, name: value.name, since: value.since as number };
+      return { kind: 'hello', from, name: cleanName(value.name), since: value.since as number };
     case 'here':
       if (!hasOnly(value, ['v', 'kind', 'from', 'to', 'name']) || !isPeerId(value.to) || !isText(value.name, LIMITS.nameChars)) return undefined;
-      return { kind: 'here', from, to: value.to, name: value.name };
+      return { kind: 'here', from, to: value.to, name: cleanName(value.name) };
     case 'bye':
       if (!hasOnly(value, ['v', 'kind', 'from', 'reason'])) return undefined;
       if (value.reason === undefined) return { kind: 'bye', from };
@@ -109,7 +110,7 @@ export function parseSignal(value: unknown): Signal | undefined {
     case 'answer':
       if (!hasOnly(value, ['v', 'kind', 'from', 'to', 'name', 'sdp']) || !isPeerId(value.to)) return undefined;
       if (!isText(value.name, LIMITS.nameChars) || !isText(value.sdp, LIMITS.sdpChars) || value.sdp.length === 0) return undefined;
-      return { kind: value.kind, from, to: value.to, name: value.name, sdp: value.sdp };
+      return { kind: value.kind, from, to: value.to, name: cleanName(value.name), sdp: value.sdp };
     case 'candidate': {
       if (!hasOnly(value, ['v', 'kind', 'from', 'to', 'candidates']) || !isPeerId(value.to)) return undefined;
       const list = value.candidates;
@@ -128,10 +129,12 @@ export function toWire(signal: Signal): Fields {
   return { v: PROTOCOL_VERSION, ...signal };
 }
 
-/** Makes a display name safe to carry: trimmed, control characters removed, bounded length. */
+/**
+ * Makes a display name safe to carry and to show: trimmed, without control, direction or
+ * invisible characters (no name can pose as another by reordering what it shows), bounded.
+ */
 export function cleanName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  return name.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, LIMITS.nameChars);
+  return plainText(name, LIMITS.nameChars);
 }
 
 /** A fresh random peer id (URL- and topic-safe). */

@@ -57,8 +57,21 @@ describe('signal schema', () => {
   it('cleans display names and makes distinct peer ids', () => {
     expect(cleanName('  Ada\u0000\n ')).to.equal('Ada');
     expect(cleanName('x'.repeat(100))).to.have.length(LIMITS.nameChars);
+    expect(Array.from(cleanName('🎥'.repeat(100))), 'never half an emoji').to.have.length(LIMITS.nameChars).and.to.satisfy((cs: string[]) => cs.every((c) => c === '🎥'));
+    // A name posing as another by reordering what it shows ("Bob" written backwards, overridden
+    // to display forwards), or hiding characters, loses the tricks.
+    expect(cleanName('\u202Ebob\u202C')).to.equal('bob');
+    expect(cleanName('Ad\u200Ba\u2066\u2069\uFEFF\u061C')).to.equal('Ada');
+    expect(cleanName('👩\u200D💻 Ada'), 'emoji sequences keep their joiner').to.equal('👩\u200D💻 Ada');
     const ids = new Set(Array.from({ length: 100 }, randomPeerId));
     expect(ids.size).to.equal(100);
     for (const id of ids) expect(parseSignal({ v: 1, kind: 'bye', from: id })).to.deep.equal({ kind: 'bye', from: id });
+  });
+
+  it('cleans the names it receives, whoever sent them', () => {
+    const spoofing = '\u202Eyrgna\u202C\u0007';
+    expect(parseSignal({ v: 1, kind: 'hello', from: A, name: spoofing, since: 1 })).to.include({ name: 'yrgna' });
+    expect(parseSignal({ v: 1, kind: 'here', from: A, to: B, name: spoofing })).to.include({ name: 'yrgna' });
+    expect(parseSignal({ v: 1, kind: 'offer', from: A, to: B, name: spoofing, sdp: 'v=0' })).to.include({ name: 'yrgna' });
   });
 });

@@ -7,6 +7,7 @@
 import { html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { RemoteParticipant } from '../../call/participant.js';
+import type { VideoCall } from '../../call/video-call.js';
 import type { Strings } from '../strings.js';
 import { icon } from './icons.js';
 
@@ -157,4 +158,38 @@ export function screenTiles(screens: ScreenTile[], context: TileContext) {
 
 export function emptyNote(joining: boolean, strings: Strings) {
   return html`<p part="empty" role="status">${joining ? strings.joining : strings.alone}</p>`;
+}
+
+export interface TileLayout {
+  participants: RemoteParticipant[];
+  screens: ScreenTile[];
+  /** The key of the tile shown large, if any. */
+  spotlight?: string;
+  /** The grid's class: `grid`, `grid duo` (one peer: the phone layout) or `grid spotlight`. */
+  className: string;
+  /** The grid's columns and rows. */
+  style: string;
+}
+
+/**
+ * Which tiles a call shows and how: this visitor's, each participant's, each shared screen (this
+ * visitor's, then each participant's that says it shares); the pinned tile in the spotlight or,
+ * without one, the newest screen.
+ */
+export function tileLayout(call: VideoCall, pinned: string | undefined, nameOf: (name: string) => string): TileLayout {
+  const { participants } = call;
+  const screens: ScreenTile[] = [];
+  const own = call.sources.screen.track;
+  if (own) screens.push({ owner: 'local', name: '', track: own });
+  for (const participant of participants) {
+    const track = participant.track('screen');
+    if (participant.screenOn && track) screens.push({ owner: participant.peerId, name: nameOf(participant.name), track });
+  }
+  const keys = new Set(['local', ...participants.map((p) => p.peerId), ...screens.map((screen) => screenKey(screen.owner))]);
+  const spotlight = pinned && keys.has(pinned) ? pinned : screens.length ? screenKey(screens[screens.length - 1].owner) : undefined;
+  const count = keys.size;
+  const columns = Math.ceil(Math.sqrt(count));
+  const rows = Math.ceil(count / columns);
+  const className = spotlight ? 'grid spotlight' : participants.length === 1 ? 'grid duo' : 'grid';
+  return { participants, screens, spotlight, className, style: `--columns: ${columns}; --rows: ${rows}` };
 }

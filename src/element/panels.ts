@@ -1,0 +1,73 @@
+/**
+ * The side panels: which one is open (chat or settings), how many chat messages arrived while the
+ * chat was closed, and the device lists the settings panel shows, kept current while it is open.
+ */
+import type { LitElement, ReactiveController } from 'lit';
+import type { VideoCall } from '../call/video-call.js';
+import type { DeviceKind, DeviceLists } from '../media/devices.js';
+import { revokeFileLinks } from './views/chat.js';
+
+export type Panel = 'chat' | 'settings';
+
+/** What takes the focus when a panel opens. */
+const FIRST_FIELD: Record<Panel, string> = {
+  chat: '[part~="chat-panel"] input[name="message"]',
+  settings: '[part~="settings-panel"] select',
+};
+
+export class PanelsController implements ReactiveController {
+  /** The panel shown beside the tiles, if any. */
+  open?: Panel;
+  /** Chat messages from others that arrived while the chat panel was closed. */
+  unread = 0;
+  /** The browser's devices, read while the settings panel is open. */
+  devices?: DeviceLists;
+
+  constructor(
+    private readonly host: LitElement,
+    private readonly call: VideoCall,
+  ) {
+    host.addController(this);
+    call.addEventListener('chat', ({ detail }) => {
+      if (this.open === 'chat' || detail.peerId === call.peerId) return;
+      this.unread++;
+      host.requestUpdate();
+    });
+    call.addEventListener('joined', () => {
+      this.unread = 0;
+      host.requestUpdate();
+    });
+    // A received file's link lives as long as the call.
+    call.addEventListener('left', () => revokeFileLinks());
+    // Labels appear once capture is allowed; devices come and go: keep an open list current.
+    for (const type of ['device-list', 'device-changed', 'local-media'] as const) {
+      call.addEventListener(type, () => this.open === 'settings' && void this.readDevices());
+    }
+  }
+
+  hostConnected(): void {}
+
+  /** Opens a panel (closing the other) or closes it, and puts the focus in it. */
+  toggle(panel: Panel): void {
+    this.open = this.open === panel ? undefined : panel;
+    this.host.requestUpdate();
+    if (this.open === 'chat') this.unread = 0;
+    if (this.open === 'settings') void this.readDevices();
+    if (this.open) void this.host.updateComplete.then(() => this.host.renderRoot.querySelector<HTMLElement>(FIRST_FIELD[panel])?.focus());
+  }
+
+  /** The device in use for each kind, as the settings panel shows it. */
+  devicesInUse(): Partial<Record<DeviceKind, string>> {
+    const { sources, devices } = this.call;
+    return {
+      camera: sources.camera.track?.getSettings().deviceId,
+      microphone: sources.microphone.track?.getSettings().deviceId,
+      speaker: devices.speakerId,
+    };
+  }
+
+  private async readDevices(): Promise<void> {
+    this.devices = await this.call.getDevices();
+    this.host.requestUpdate();
+  }
+}

@@ -1,0 +1,233 @@
+import { LitElement, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import { cleanName } from '../signaling/messages.js';
+import type { PeerInfo, VideoChatEventMap, VideoChatState } from '../events.js';
+import type { DeviceKind, DeviceLists } from '../media/devices.js';
+import type { SignalingState } from '../signaling/room-signal.js';
+import { CallController } from './call-controller.js';
+import { english } from './strings.js';
+
+/**
+ * The public contract of `<video-chat>` apart from its views: the attributes, handed to the call
+ * engine as they change, and the methods, each the engine's. `VideoChat` adds the UI on top.
+ */
+export class VideoChatApi extends LitElement {
+  /** The room name; everyone in the same room on the same broker is in one call. Required to join. */
+  @property({ reflect: true }) room = '';
+
+  /**
+   * WebSocket URL (`ws://` or `wss://`) of the MQTT broker used to meet, or several separated by
+   * spaces: the first reachable is used and the next takes over when it dies. Empty means the
+   * public default. An `https://` page needs `wss://` (browsers allow `ws://` there only to the
+   * visitor's own machine); a list the browser would refuse fires `error` (`bad-attribute`).
+   */
+  @property({ reflect: true }) broker = '';
+
+  /** Display name shown to the others. Empty means "Guest". */
+  @property({ reflect: true }) name = '';
+
+  /**
+   * JSON array of RTCIceServer objects (STUN/TURN, with `username` and `credential` for TURN).
+   * Invalid JSON or a wrong shape fires `error` (`bad-attribute`) and the default STUN server is used.
+   */
+  @property({ attribute: 'ice-servers', reflect: true }) iceServers = '';
+
+  /**
+   * Room secret. Signaling is sealed with a key derived from room + password; visitors with a
+   * different password never meet. Without one, the room name is the secret. Not reflected back
+   * to the attribute, so a secret set from script stays out of the DOM.
+   */
+  @property() password = '';
+
+  /**
+   * Join as soon as the element is in the page and has a `room`; without it a pre-join view is
+   * shown. A join that fails (an `error` says why) is tried again only once `room`, `broker` or
+   * `password` changes, or the element is put back on a page after its removal.
+   */
+  @property({ type: Boolean, reflect: true }) autojoin = false;
+
+  /**
+   * The microphone is muted: peers get silence and see the mic-off mark on this visitor's tile.
+   * Kept across joins; the mic button toggles it.
+   */
+  @property({ type: Boolean, reflect: true }) muted = false;
+
+  /**
+   * The camera is off: peers get no picture and see this visitor's initials instead. Kept across
+   * joins; the camera button toggles it.
+   */
+  @property({ type: Boolean, reflect: true, attribute: 'camera-off' }) cameraOff = false;
+
+  /**
+   * The largest file, in bytes, this visitor sends or accepts (default 100 MB). A larger
+   * `sendFile` rejects (`error` `file-too-large`); a larger incoming file is refused.
+   */
+  @property({ type: Number, attribute: 'max-file-size' }) maxFileSize: number = 100_000_000;
+
+  protected readonly strings = english;
+  protected readonly controller = new CallController(this, () => this.strings);
+
+  constructor() {
+    super();
+    // The engine's slots are the truth (a page may drive them through the engine too).
+    const { microphone, camera } = this.controller.call.sources;
+    this.controller.call.addEventListener('local-media', () => {
+      this.muted = !microphone.enabled;
+      this.cameraOff = !camera.enabled;
+    });
+  }
+
+  /** `'idle' | 'joining' | 'joined' | 'left'` (`idle` also while the pre-join preview is on). */
+  get state(): VideoChatState {
+    const state = this.controller.call.state;
+    if (state === 'previewing') return 'idle';
+    if (state === 'leaving') return 'left';
+    return state;
+  }
+
+  /** The peers currently in the call (media connection live). */
+  get peers(): PeerInfo[] {
+    return this.controller.call.participants.map(({ peerId, name }) => ({ peerId, name: this.controller.nameOf(name) }));
+  }
+
+  /**
+   * The connection to the signaling broker: `'connecting' | 'online' | 'reconnecting' | 'offline'`.
+   * Media between peers does not depend on it.
+   */
+  get signalingState(): SignalingState {
+    return this.controller.call.signalingState;
+  }
+
+  /** The visitor's own camera/microphone stream, once captured. */
+  get localStream(): MediaStream | undefined {
+    return this.controller.call.localStream;
+  }
+
+  /**
+   * Joins the room. Idempotent; resolves once joined, when joining is impossible (an `error` event
+   * says why), or when `leave()` ends the attempt. While the broker is unreachable it keeps
+   * retrying (and says so with `error` `broker-unreachable`). Never rejects.
+   */
+  join(): Promise<void> {
+    return this.controller.call.join();
+  }
+
+  /**
+   * Leaves the room: tells the others, releases camera, microphone and connections. Before joining,
+   * it turns the pre-join preview off. Either way the state becomes `left`. Idempotent; never
+   * rejects.
+   */
+  leave(): Promise<void> {
+    return this.controller.call.leave();
+  }
+
+  /**
+   * Sends any JSON-serialisable value to everyone in the call, or to one peer (`peerId`), over
+   * the peers' own data channels, never the broker. Receivers get a `message` event whose
+   * `peerId` and `name` are the link's, not anything the sender wrote. A peer still connecting
+   * gets it once its channel opens, in order. Rejects with an Error if the value cannot be
+   * serialised, is over 64 KiB as JSON, the element is not in a call, or `peerId` is not in it.
+   */
+  send(data: unknown, peerId?: string): Promise<void> {
+    return this.controller.call.send(data, peerId);
+  }
+
+  /**
+   * Sends a chat message to everyone in the call (plain text; control and direction-override
+   * characters removed; 2,000 characters at most). It also appears in the chat panel and as a
+   * `chat` event. Does nothing outside a call.
+   */
+  sendChat(text: string): void {
+    this.controller.call.sendChat(text);
+  }
+
+  /**
+   * Sends a file to everyone in the call, or to one peer, peer to peer: chunked over a data
+   * channel of its own with backpressure, its SHA-256 checked before the receiver gets it.
+   * Resolves once every receiver has it; `file-progress` reports both sides' progress. Rejects
+   * with an Error if the file is over `max-file-size` (`error` `file-too-large`), nobody is there
+   * to receive it, or a receiver refuses it or the link is lost mid-way (`error`
+   * `file-transfer-failed`; the receiver keeps nothing).
+   */
+  sendFile(file: File, peerId?: string): Promise<void> {
+    // A limit set just before (in the same task) holds already.
+    this.controller.call.configure({ maxFileSize: this.maxFileSize });
+    return this.controller.call.sendFile(file, peerId);
+  }
+
+  /**
+   * Shares a screen, window or tab (the browser asks which) with everyone in the call, as a
+   * second video beside the camera: everyone sees it large, and a visitor who joins later sees it
+   * too. Fires `screenshare-started`; a cancelled or denied picker fires `error` (`share-denied`)
+   * and changes nothing else. Only in a call; never rejects.
+   */
+  shareScreen(): Promise<void> {
+    return this.controller.call.shareScreen();
+  }
+
+  /** Stops sharing the screen (as the browser's own "Stop sharing" does). Fires `screenshare-stopped`. Never rejects. */
+  stopShare(): Promise<void> {
+    return this.controller.call.stopShare();
+  }
+
+  /**
+   * Records the whole call into one WebM file: every tile composed with its name, every voice
+   * mixed. Everyone sees a recording mark on this visitor's tile (part `recording`). Fires
+   * `recording-started`. Only in a call.
+   */
+  startRecording(): void {
+    this.controller.call.startRecording();
+  }
+
+  /**
+   * Stops recording. Fires `recording-stopped` with `detail.blob`, a `video/webm` Blob whose
+   * duration is written in, and offers it for download. Resolves with the Blob (undefined if not
+   * recording); never rejects.
+   */
+  stopRecording(): Promise<Blob | undefined> {
+    return this.controller.call.stopRecording();
+  }
+
+  /**
+   * The cameras, microphones and speakers the browser lists, each `{deviceId, label}` (labels are
+   * empty until the visitor allowed camera or microphone access once). Speakers are listed only
+   * where the browser lets a page choose one (`setSinkId`).
+   */
+  getDevices(): Promise<DeviceLists> {
+    return this.controller.call.getDevices();
+  }
+
+  /**
+   * Uses a camera, microphone or speaker (`kind`: `'camera' | 'microphone' | 'speaker'`) from now
+   * on, and on this site next time (localStorage). Mid-call the new camera or microphone replaces
+   * the old on every link without renegotiation: the others' picture does not stop. Fires
+   * `device-changed`. Rejects if there is no such device or it cannot be opened (also an `error`).
+   */
+  useDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    return this.controller.call.useDevice(kind, deviceId);
+  }
+
+  override addEventListener<K extends keyof VideoChatEventMap>(
+    type: K,
+    listener: (this: this, event: VideoChatEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void {
+    super.addEventListener(type, listener, options);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('maxFileSize')) this.controller.call.configure({ maxFileSize: this.maxFileSize });
+    const keys = ['room', 'broker', 'name', 'iceServers', 'password', 'autojoin'] as const;
+    if (keys.some((key) => changed.has(key))) {
+      const { room, broker, iceServers, password, autojoin } = this;
+      this.controller.call.configure({ room, broker, iceServers, password, autojoin, name: cleanName(this.name) });
+    }
+    // Read both first: applying one makes the engine report both, and that report rewrites the
+    // other property with the engine's state before it was applied.
+    const { muted, cameraOff } = this;
+    if (changed.has('muted')) this.controller.call.setMicrophoneEnabled(!muted);
+    if (changed.has('cameraOff')) this.controller.call.setCameraEnabled(!cameraOff);
+  }
+}
