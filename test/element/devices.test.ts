@@ -113,6 +113,30 @@ describe('<video-chat> devices', () => {
     expect(ada.localStream!.getVideoTracks()[0]).to.equal(before);
   });
 
+  it('updates an open settings panel when a device is plugged in or out', async () => {
+    const [ada] = await connectedPair();
+    ada.shadowRoot!.querySelector<HTMLButtonElement>('[part~="controls"] [part~="button"][part~="settings"]')!.click();
+    const cameraLabels = () => [...ada.shadowRoot!.querySelectorAll<HTMLOptionElement>('[part~="settings-panel"] select[name="camera"] option')].map((o) => o.textContent!.trim());
+    await waitFor(() => cameraLabels().length === 3, 'the three fake cameras');
+    // The browser says a camera came: the fake devices cannot be plugged, so the list it gives
+    // from now on has one more, as after a real plug.
+    const { mediaDevices } = navigator;
+    const real = mediaDevices.enumerateDevices.bind(mediaDevices);
+    const plugged = { deviceId: 'usb-camera', groupId: 'usb', kind: 'videoinput', label: 'USB camera', toJSON() {} } as MediaDeviceInfo;
+    Object.defineProperty(mediaDevices, 'enumerateDevices', { configurable: true, value: async () => [...await real(), plugged] });
+    try {
+      mediaDevices.dispatchEvent(new Event('devicechange'));
+      await waitFor(() => cameraLabels().includes('USB camera'), 'the plugged camera listed');
+      expect(cameraLabels()).to.have.length(4);
+    } finally {
+      // Unplugged: the browser's own list again.
+      delete (mediaDevices as { enumerateDevices?: unknown }).enumerateDevices;
+    }
+    mediaDevices.dispatchEvent(new Event('devicechange'));
+    await waitFor(() => cameraLabels().length === 3, 'the unplugged camera gone from the list');
+    expect(ada.peers, 'the call goes on').to.have.length(1);
+  });
+
   it('offers the devices in a settings panel, in the call and before joining', async () => {
     const room = uniqueRoom();
     const el = document.createElement('video-chat');
