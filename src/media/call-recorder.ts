@@ -4,18 +4,9 @@
  * whose timers a background tab does not slow down (the page's own timers drop to one a second
  * there). The recorder hands its data over every second; the browser keeps those blobs out of
  * the page's heap (and on disk when they grow). MediaRecorder's WebM has no duration, so players
- * show none and cannot seek: it is written in when the recording stops (fix-webm-duration).
+ * show none and cannot seek: it is written in when the recording stops (webm-duration.ts).
  */
-import * as fixWebmDurationModule from 'fix-webm-duration';
-import type { FixWebmDurationFunction } from 'fix-webm-duration';
-
-/**
- * fix-webm-duration ships as UMD only: bundled (CommonJS converted) it is the default export;
- * loaded as a plain module (the test server) it sets a global instead.
- */
-const fixWebmDuration: FixWebmDurationFunction =
-  (fixWebmDurationModule as unknown as { default?: FixWebmDurationFunction }).default
-  ?? (globalThis as unknown as { ysFixWebmDuration: FixWebmDurationFunction }).ysFixWebmDuration;
+import { withDuration } from './webm-duration.js';
 
 /** What is drawn: a tile's tracks and the name written on it. */
 export interface RecordedTile {
@@ -121,7 +112,7 @@ export class CallRecorder {
     void this.audio.close().catch(() => undefined);
     const recording = new Blob(this.chunks, { type: 'video/webm' });
     this.chunks.length = 0;
-    return fixWebmDuration(recording, duration, { logger: false });
+    return withDuration(recording, duration);
   }
 
   /** Draws every tile in a grid, each with its name; a tile without video shows its name large. */

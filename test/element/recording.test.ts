@@ -2,6 +2,7 @@ import '../support/page-guard.js';
 import { expect } from '@open-wc/testing';
 import { connectedPair, removeVisitors } from '../support/visitors.js';
 import { nextEvent, remoteTiles, waitFor } from '../support/helpers.js';
+import { HEAD_BYTES } from '../../src/media/webm-duration.js';
 
 afterEach(removeVisitors);
 
@@ -21,6 +22,31 @@ async function playedDuration(blob: Blob): Promise<number> {
   return duration;
 }
 
+/** Records the size of every Blob the page reads into memory, by any API, until restored. */
+function spyOnBlobReads() {
+  const sizes: number[] = [];
+  const originals = { arrayBuffer: Blob.prototype.arrayBuffer, bytes: Blob.prototype.bytes, readAsArrayBuffer: FileReader.prototype.readAsArrayBuffer };
+  Blob.prototype.arrayBuffer = function (this: Blob) {
+    sizes.push(this.size);
+    return originals.arrayBuffer.call(this);
+  };
+  Blob.prototype.bytes = function (this: Blob) {
+    sizes.push(this.size);
+    return originals.bytes.call(this);
+  };
+  FileReader.prototype.readAsArrayBuffer = function (this: FileReader, blob: Blob) {
+    sizes.push(blob.size);
+    return originals.readAsArrayBuffer.call(this, blob);
+  };
+  return {
+    sizes,
+    restore: () => {
+      Object.assign(Blob.prototype, { arrayBuffer: originals.arrayBuffer, bytes: originals.bytes });
+      FileReader.prototype.readAsArrayBuffer = originals.readAsArrayBuffer;
+    },
+  };
+}
+
 describe('<video-chat> recording', () => {
   it('records 5 s of the call into a WebM file that plays for about 5 s, and marks the recorder\'s tile for everyone', async function () {
     this.timeout(60000);
@@ -34,7 +60,10 @@ describe('<video-chat> recording', () => {
     expect(parts(ada.shadowRoot!.querySelector('[part~="local"]')!)).to.include('recording');
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const stopped = nextEvent(ada, 'recording-stopped');
-    const blob = await ada.stopRecording();
+    // However long the call, stopping reads only the file's head into the page.
+    const reads = spyOnBlobReads();
+    const blob = await ada.stopRecording().finally(() => reads.restore());
+    expect(Math.max(0, ...reads.sizes), 'bytes read into the page on stop').to.be.at.most(HEAD_BYTES);
     const { detail } = await stopped;
     expect(detail.blob).to.equal(blob);
     expect(blob!.type).to.equal('video/webm');
