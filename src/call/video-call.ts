@@ -15,6 +15,9 @@ import { CallRecorder, type RecordedTile } from '../media/call-recorder.js';
 import { LocalSources } from '../media/local-sources.js';
 import { describeError, type CallProblem } from '../problems.js';
 import type { SignalingState } from '../signaling/room-signal.js';
+import { cleanName } from '../signaling/messages.js';
+
+export type { SignalingState };
 import { TypedEventTarget } from '../typed-event-target.js';
 import { encodeMessage } from '../peer/messaging.js';
 import { cleanChatText, type ChatEntry, type ChatMessage, type FileEntry } from './chat.js';
@@ -184,6 +187,8 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
   configure(changes: Partial<CallConfig>): void {
     const before = this.config;
     const next = { ...before, ...changes };
+    // A name goes to the others and on screen: no control or direction characters, bounded.
+    next.name = cleanName(next.name);
     // From an attribute, a size may be NaN or negative: the default holds then.
     const maxFileSize = Number(next.maxFileSize);
     next.maxFileSize = Number.isFinite(maxFileSize) && maxFileSize >= 0 ? maxFileSize : DEFAULT_MAX_FILE_BYTES;

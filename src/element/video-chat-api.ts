@@ -1,9 +1,8 @@
 import { LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import { cleanName } from '../signaling/messages.js';
 import type { PeerInfo, VideoChatEventMap, VideoChatState } from '../events.js';
 import type { DeviceKind, DeviceLists } from '../media/devices.js';
-import type { SignalingState } from '../signaling/room-signal.js';
+import type { SignalingState } from '../call/video-call.js';
 import { CallController } from './call-controller.js';
 import { english } from './strings.js';
 
@@ -222,7 +221,7 @@ export class VideoChatApi extends LitElement {
     const keys = ['room', 'broker', 'name', 'iceServers', 'password', 'autojoin'] as const;
     if (keys.some((key) => changed.has(key))) {
       const { room, broker, iceServers, password, autojoin } = this;
-      this.controller.call.configure({ room, broker, iceServers, password, autojoin, name: cleanName(this.name) });
+      this.controller.call.configure({ room, broker, iceServers, password, autojoin, name: this.name });
     }
     // Read both first: applying one makes the engine report both, and that report rewrites the
     // other property with the engine's state before it was applied.

@@ -1,6 +1,5 @@
 import { html, nothing } from 'lit';
 import { state } from 'lit/decorators.js';
-import { cleanName } from '../signaling/messages.js';
 import { NoticesController } from './notices.js';
 import { PanelsController } from './panels.js';
 import { RemotePlayback } from './remote-playback.js';
@@ -193,7 +192,7 @@ export class VideoChat extends VideoChatApi {
           <div class=${layout?.className ?? 'preview'} part=${inCall ? 'grid' : nothing} style=${layout?.style ?? nothing}>
             ${selfTile({
               stream: call.localStream,
-              name: this.controller.nameOf(cleanName(this.name)),
+              name: this.controller.nameOf(call.settings.name),
               inCall,
               hidden: call.state === 'left' || call.state === 'leaving',
               state: call.sources.state,
