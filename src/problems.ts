@@ -16,6 +16,7 @@ export type VideoChatErrorCode =
   | 'share-denied'
   | 'file-too-large'
   | 'file-transfer-failed'
+  | 'room-full'
   | 'unsupported';
 
 /** Which case of a code it was. */
@@ -49,6 +50,8 @@ export type ProblemReason =
   | 'unexpected'
   // wrong-password
   | 'foreign-password'
+  // room-full (`value`: the most visitors the room may hold)
+  | 'full'
   // message-refused (a peer's message: over the size, not JSON text, or over the rate)
   | 'too-large'
   | 'malformed'

@@ -14,6 +14,7 @@ import type { CallProblem } from '../problems.js';
 import { openRoomChannel } from '../signaling/channel.js';
 import { randomPeerId, type Signal } from '../signaling/messages.js';
 import { RoomSignal, type SignalingState } from '../signaling/room-signal.js';
+import { createIdentity, type Identity } from '../signaling/identity.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 import { cleanChatText, type ChatMessage } from './chat.js';
 import { RemoteParticipant } from './participant.js';
@@ -35,6 +36,8 @@ export interface RoomVisitOptions {
   connectTimeoutMs?: number;
   /** The largest file accepted from a peer, in bytes. */
   maxFileBytes?: () => number;
+  /** The most visitors the room may hold, this one included (see `PeerMesh`). */
+  maxPeers?: number;
 }
 
 export interface RoomVisitEventMap {
@@ -48,6 +51,8 @@ export interface RoomVisitEventMap {
   'participant-left': CustomEvent<{ participant: RemoteParticipant; reason: DisconnectReason }>;
   'signaling-state': Event;
   problem: CustomEvent<CallProblem>;
+  /** The room held as many visitors as it may before we came: every link is closed. */
+  'room-full': Event;
 }
 
 /** Progress is reported at most once per this many bytes (or per percent of the file, if more). */
@@ -58,8 +63,12 @@ const MAX_KNOCK_REPLIES = 3;
 const KNOCK_REPLY_INTERVAL_MS = 5000;
 
 export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
-  /** This visit's random peer id. */
-  readonly peerId = randomPeerId();
+  /**
+   * This visit's peer id: derived from the public key of the key pair this visit signs with (a
+   * new one per visit). Empty until that key is made, a few milliseconds into `join()`.
+   */
+  peerId = '';
+  private readonly identity: Promise<Identity>;
   private signal?: RoomSignal;
   private mesh?: PeerMesh;
   private readonly participantsById = new Map<string, RemoteParticipant>();
@@ -77,6 +86,9 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
 
   constructor(readonly options: RoomVisitOptions) {
     super();
+    this.identity = createIdentity();
+    // Without WebCrypto, join() reports it and never uses the identity.
+    this.identity.then((identity) => (this.peerId = identity.peerId), () => undefined);
   }
 
   /** `connecting`, `online`, `reconnecting` or `offline`. */
@@ -106,7 +118,7 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
       this.report({ code: 'unsupported', reason: 'no-webrtc', params: {} });
       return false;
     }
-    const signal = new RoomSignal({ brokerUrls, channel: openRoomChannel(room, password), peerId: this.peerId });
+    const signal = new RoomSignal({ brokerUrls, channel: openRoomChannel(room, password, { identity: this.identity }) });
     this.signal = signal;
     signal.addEventListener('state', () => this.dispatchEvent(new Event('signaling-state')));
     // After a broker outage: announce again, so that whoever arrived meanwhile finds us.
@@ -128,7 +140,7 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
     earlySpare.catch(() => undefined);
     // Once the mesh has it, closing the mesh discards it.
     this.abort.signal.addEventListener('abort', () => this.mesh || void earlySpare.then((spare) => closePeerConnection(spare, sources), () => undefined), { once: true });
-    const meshReady = mediaReady.then(() => (this.abort.signal.aborted ? undefined : this.startMesh(signal, earlySpare)));
+    const meshReady = Promise.all([mediaReady, this.identity]).then(() => (this.abort.signal.aborted ? undefined : this.startMesh(signal, earlySpare)), () => undefined);
     const ready = await Promise.race([Promise.all([meshReady, signal.connect(this.abort.signal)]), aborted]);
     if (!ready || !ready[0] || !ready[1] || this.abort.signal.aborted) return false;
     const [mesh] = ready;
@@ -178,8 +190,9 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
 
   private startMesh(signal: RoomSignal, earlySpare: Promise<PreparedOffer>): PeerMesh {
     const { name, iceServers, connectTimeoutMs, sources } = this.options;
-    const { maxFileBytes } = this.options;
-    const mesh = new PeerMesh({ peerId: this.peerId, name, rtcConfiguration: { iceServers }, sources, signal, connectTimeoutMs, earlySpare, maxFileBytes });
+    const { maxFileBytes, maxPeers } = this.options;
+    const mesh = new PeerMesh({ peerId: this.peerId, name, rtcConfiguration: { iceServers }, sources, signal, connectTimeoutMs, earlySpare, maxFileBytes, maxPeers });
+    mesh.addEventListener('room-full', () => this.dispatchEvent(new Event('room-full')));
     mesh.addEventListener('peer-connected', ({ detail }) => {
       const { link } = detail;
       const participant = new RemoteParticipant(detail.peerId, detail.name);

@@ -23,6 +23,7 @@ import { encodeMessage } from '../peer/messaging.js';
 import { cleanChatText, type ChatEntry, type ChatMessage, type FileEntry } from './chat.js';
 import { cleanFileName } from '../peer/file-lane.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../peer/peer-link.js';
+import { DEFAULT_MAX_PEERS } from '../peer/mesh.js';
 import { LocalDevices, type DeviceChangedDetail } from './local-devices.js';
 import { parseBrokerUrls, parseIceServers } from './config.js';
 import type { RemoteParticipant } from './participant.js';
@@ -50,6 +51,11 @@ export interface CallConfig {
   autojoin: boolean;
   /** The largest file sent or accepted, in bytes; anything but a number from 0 up means the default (100 MB). */
   maxFileSize: number;
+  /**
+   * The most visitors the room may hold, this one included (default 8, at least 2). A visitor
+   * who would make it larger is told (`room-full`) and leaves; the others are undisturbed.
+   */
+  maxPeers: number;
 }
 
 export interface ParticipantLeftDetail {
@@ -62,7 +68,8 @@ export interface VideoCallEventMap {
   state: Event;
   'signaling-state': CustomEvent<SignalingStateDetail>;
   joined: CustomEvent<RoomDetail>;
-  left: CustomEvent<RoomDetail>;
+  /** Left the room; `roomFull` when the room turned this visitor away. */
+  left: CustomEvent<RoomDetail & { roomFull: boolean }>;
   /** A visitor's media connection is live. */
   'participant-joined': CustomEvent<RemoteParticipant>;
   /** A visitor that had joined is gone; once per `participant-joined`. */
@@ -97,7 +104,7 @@ export interface VideoCallEventMap {
 /** Chat messages a call keeps for its view; older ones are dropped. */
 const MAX_CHAT_LOG = 500;
 
-const DEFAULT_CONFIG: CallConfig = { room: '', password: '', broker: '', name: '', iceServers: '', autojoin: false, maxFileSize: DEFAULT_MAX_FILE_BYTES };
+const DEFAULT_CONFIG: CallConfig = { room: '', password: '', broker: '', name: '', iceServers: '', autojoin: false, maxFileSize: DEFAULT_MAX_FILE_BYTES, maxPeers: DEFAULT_MAX_PEERS };
 
 function brokerList(broker: CallConfig['broker']): string {
   return Array.isArray(broker) ? broker.join(' ') : broker;
@@ -132,6 +139,8 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
   private autojoinTried?: string;
   private chatLog: ChatEntry[] = [];
   private recorder?: CallRecorder;
+  /** The visit the room turned away (it was full), if the last one was. */
+  private turnedAway?: RoomVisit;
 
   constructor(config: Partial<CallConfig> = {}) {
     super();
@@ -161,7 +170,7 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
 
   /** This visit's peer id, while in a room. */
   get peerId(): string | undefined {
-    return this.visit?.peerId;
+    return this.visit?.peerId || undefined;
   }
 
   /** The visitors whose media connection is live. */
@@ -192,6 +201,8 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
     // From an attribute, a size may be NaN or negative: the default holds then.
     const maxFileSize = Number(next.maxFileSize);
     next.maxFileSize = Number.isFinite(maxFileSize) && maxFileSize >= 0 ? maxFileSize : DEFAULT_MAX_FILE_BYTES;
+    const maxPeers = Number(next.maxPeers);
+    next.maxPeers = Number.isSafeInteger(maxPeers) && maxPeers >= 2 ? maxPeers : DEFAULT_MAX_PEERS;
     this.config = next;
     if (iceServersKey(next.iceServers) !== iceServersKey(before.iceServers)) {
       const { problem } = this.iceServers();
@@ -468,6 +479,7 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
         sources: this.sources,
         mediaReady: this.ensureMedia(),
         maxFileBytes: () => this.config.maxFileSize,
+        maxPeers: this.config.maxPeers,
       });
       this.visit = visit;
       this.listenTo(visit);
@@ -511,7 +523,7 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
     this.setState('left');
     if (visit && visit === this.joinedVisit) {
       this.joinedVisit = undefined;
-      this.dispatchEvent(new CustomEvent('left', { detail: { room: visit.options.room, peerId: visit.peerId } }));
+      this.dispatchEvent(new CustomEvent('left', { detail: { room: visit.options.room, peerId: visit.peerId, roomFull: visit === this.turnedAway } }));
     }
   }
 
@@ -545,6 +557,12 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
       this.dispatchEvent(new CustomEvent('participant-left', { detail: event.detail }));
     });
     visit.addEventListener('problem', ({ detail }) => current() && this.report(detail));
+    visit.addEventListener('room-full', () => {
+      if (!current()) return;
+      this.turnedAway = visit;
+      this.report({ code: 'room-full', reason: 'full', params: { value: String(visit.options.maxPeers ?? DEFAULT_MAX_PEERS) } });
+      void this.leave();
+    });
     visit.addEventListener('message', ({ detail }) => current() && this.dispatchEvent(new CustomEvent('message', { detail })));
     visit.addEventListener('chat', ({ detail }) => current() && this.recordChat(detail));
     visit.addEventListener('file-progress', ({ detail }) => current() && this.dispatchEvent(new CustomEvent('file-progress', { detail })));

@@ -32,10 +32,11 @@ export class CallController implements ReactiveController {
       host.dispatchEvent(chatEvent('signaling-state', detail));
     });
     call.addEventListener('joined', ({ detail }) => host.dispatchEvent(chatEvent('joined', detail)));
-    call.addEventListener('left', ({ detail }) => {
-      this.status = strings().youLeft;
+    call.addEventListener('left', ({ detail: { room, peerId, roomFull } }) => {
+      // Turned away by a full room: the status line keeps saying so.
+      if (!roomFull) this.status = strings().youLeft;
       update();
-      host.dispatchEvent(chatEvent('left', detail));
+      host.dispatchEvent(chatEvent('left', { room, peerId }));
     });
     call.addEventListener('participant-joined', ({ detail: participant }) => {
       // A tile's player is built from the participant's tracks: redraw when they change (a track

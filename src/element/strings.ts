@@ -118,6 +118,8 @@ function problemInEnglish({ code, reason, params }: CallProblem): string {
       return `${params.peer} stopped answering.`;
     case 'foreign-password':
       return 'This room is in use with a different password. Check the password and join again.';
+    case 'full':
+      return `This room is full: it takes ${params.value} people at most. Try again later.`;
     case 'no-webrtc':
       return 'This page cannot make calls: it needs WebRTC and WebCrypto, which browsers only offer on https:// pages (or localhost).';
     case 'unexpected':

@@ -63,6 +63,13 @@ export class VideoChatApi extends LitElement {
    */
   @property({ type: Number, attribute: 'max-file-size' }) maxFileSize: number = 100_000_000;
 
+  /**
+   * The most visitors the room may hold, this one included (default 8; at least 2). A visitor
+   * who would make the room larger connects to nobody, gets `error` `room-full` and the pre-join
+   * view saying so; the others are undisturbed. Every visitor's element should say the same.
+   */
+  @property({ type: Number, attribute: 'max-peers' }) maxPeers: number = 8;
+
   protected readonly strings = english;
   protected readonly controller = new CallController(this, () => this.strings);
 
@@ -218,6 +225,7 @@ export class VideoChatApi extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('maxFileSize')) this.controller.call.configure({ maxFileSize: this.maxFileSize });
+    if (changed.has('maxPeers')) this.controller.call.configure({ maxPeers: this.maxPeers });
     const keys = ['room', 'broker', 'name', 'iceServers', 'password', 'autojoin'] as const;
     if (keys.some((key) => changed.has(key))) {
       const { room, broker, iceServers, password, autojoin } = this;

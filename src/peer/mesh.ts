@@ -44,7 +44,11 @@ export interface PeerMeshOptions {
   earlySpare?: Promise<PreparedOffer>;
   /** The largest file accepted from a peer, in bytes. */
   maxFileBytes?: () => number;
+  /** The most visitors the room may hold, this one included (default 8): links are capped at one fewer. */
+  maxPeers?: number;
 }
+
+export const DEFAULT_MAX_PEERS = 8;
 
 export interface PeerFailedDetail extends PeerInfo {
   /** `create-failed`: the browser refused to create the connection; the others as in `LinkFailure`. */
@@ -76,6 +80,11 @@ export interface PeerMeshEventMap {
   'peer-file': CustomEvent<PeerFileDetail>;
   /** A peer's message was refused: too large, malformed or one too many. */
   'peer-message-refused': CustomEvent<PeerInfo & { lane: Lane; reason: RefusalReason }>;
+  /**
+   * We arrived in a room that already holds as many visitors as it may: a member said so, or more
+   * members reached out than the room allows. The mesh has closed every link; once only.
+   */
+  'room-full': Event;
 }
 
 /** What we send each peer, by how many peers there are: a mesh encodes our camera once per peer. */
@@ -118,6 +127,10 @@ const SPARE_REFILL_DELAY_MS = 2000;
  */
 const SPARE_MAX_AGE_MS = 5 * 60_000;
 
+/** "The room is full" replies: a few, then one a second at most, however many newcomers knock. */
+const FULL_REPLY_BURST = 5;
+const FULL_REPLY_INTERVAL_MS = 1000;
+
 export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   private readonly links = new Map<string, PeerLink>();
   /** Peers whose link gave up, with the re-announcements made for them so far. */
@@ -135,6 +148,9 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
    * round. Kept across re-announcements after a broker outage.
    */
   private joinedAtTime?: number;
+  /** Whether any link of ours has connected: until then we are the newcomer. */
+  private metAnyone = false;
+  private fullReplies = { tokens: FULL_REPLY_BURST, at: 0 };
 
   constructor(private readonly options: PeerMeshOptions) {
     super();
@@ -201,14 +217,31 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
 
   private dispatchSignal(signal: Signal): void {
     const { peerId, name } = this.options;
+    const known = this.links.has(signal.from);
+    // Someone new while we hold as many links as the room allows. A later joiner (its hello says
+    // when it joined; a `here` comes from one) is turned away. An earlier one (its hello, or its
+    // offer: the earlier of a pair offers) means the room was full before us, unless we are in
+    // the call already.
+    if (!known && (signal.kind === 'hello' || signal.kind === 'here' || signal.kind === 'offer') && this.links.size >= this.maxLinks) {
+      const theyAreNewer = signal.kind === 'here' || (signal.kind === 'hello' && this.joinedBefore(signal));
+      if (theyAreNewer || this.metAnyone) this.replyFull(signal.from);
+      else this.roomIsFull();
+      return;
+    }
     switch (signal.kind) {
       case 'hello':
-        if (this.links.has(signal.from)) return;
+        if (known) return;
         if (this.joinedBefore(signal)) this.createLink(signal.from, signal.name, 'offer', this.takeSpare()).start();
         else this.options.signal.sendTo({ kind: 'here', from: peerId, to: signal.from, name });
         return;
       case 'here':
-        if (!this.links.has(signal.from)) this.createLink(signal.from, signal.name, 'offer', this.takeSpare()).start();
+        if (!known) this.createLink(signal.from, signal.name, 'offer', this.takeSpare()).start();
+        return;
+      case 'full':
+        // A member at capacity: for a newcomer, the room is full; a member of a full room, re-
+        // announcing itself, merely does not link with that one.
+        if (!this.metAnyone) this.roomIsFull();
+        else this.dropLink(signal.from, 'left');
         return;
       case 'offer': {
         const link = this.links.get(signal.from) ?? this.createLink(signal.from, signal.name, 'answer');
@@ -223,6 +256,29 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
         this.confirmGone(signal.from, signal.reason === 'vanished' ? 'vanished' : 'left');
         return;
     }
+  }
+
+  private get maxLinks(): number {
+    const maxPeers = this.options.maxPeers ?? DEFAULT_MAX_PEERS;
+    return Math.max(1, maxPeers - 1);
+  }
+
+  /** Tells a newcomer the room is full, within a small budget shared by all newcomers. */
+  private replyFull(newcomer: string): void {
+    const now = performance.now();
+    const budget = this.fullReplies;
+    budget.tokens = Math.min(FULL_REPLY_BURST, budget.tokens + (now - budget.at) / FULL_REPLY_INTERVAL_MS);
+    budget.at = now;
+    if (budget.tokens < 1) return;
+    budget.tokens--;
+    this.options.signal.sendTo({ kind: 'full', from: this.options.peerId, to: newcomer });
+  }
+
+  /** We came into a full room: close every link (saying goodbye) and say so, once. */
+  private roomIsFull(): void {
+    if (this.closed) return;
+    this.close();
+    this.dispatchEvent(new Event('room-full'));
   }
 
   /** Restarts ICE on every link, e.g. when the browser comes back online after a network change. */
@@ -427,6 +483,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     link.remoteName = remoteName;
     this.links.set(remotePeerId, link);
     link.addEventListener('connected', () => {
+      this.metAnyone = true;
       this.stopReintroducing(remotePeerId);
       this.adaptSendQuality();
       this.dispatchEvent(new CustomEvent('peer-connected', { detail: { peerId: remotePeerId, name: link.remoteName, link } }));

@@ -1,13 +1,19 @@
 /**
  * A room channel: where a room's messages go on the broker and how they are put on the wire.
- * Every payload is sealed (see room-crypto.ts) and, once opened, checked for freshness, replay,
- * sender rate and schema before anything else sees it.
+ * Every payload is signed by its sender (see identity.ts) and sealed (see room-crypto.ts); once
+ * opened, it is checked for schema, signature, freshness, replay and sender rate, in that order,
+ * before anything else sees it. Nothing about a sender is recorded before its signature holds.
+ *
+ * Inside the seal: signature (64 bytes) | body, the body being the JSON of
+ * `{s: sequence, t: sent at, m: signal, k: sender's public key}`, and the signature covering the
+ * topic, a zero byte and the body.
  */
 import { LIMITS, parseSignal, toWire, type Signal } from './messages.js';
 import { pack, unpack } from './compression.js';
-import { deriveRoomKeys, open, seal, type RoomKeys } from './room-crypto.js';
+import { createIdentity, sign, SignatureCheck, SIGNATURE_BYTES, type Identity } from './identity.js';
+import { base64Url, deriveRoomKeys, fromBase64Url, open, seal, type RoomKeys } from './room-crypto.js';
 
-export const TOPIC_PREFIX = 'video-chat-element/v1';
+export const TOPIC_PREFIX = 'video-chat-element/v2';
 
 export interface RoomTopics {
   /** Room-wide topic: announcements and goodbyes. */
@@ -32,8 +38,10 @@ export type DropReason =
 export type DecodeResult = { signal: Signal } | { drop: DropReason };
 
 export interface RoomChannel {
+  /** This visitor's peer id: the hash of the public key it signs with. */
+  peerId: string;
   topics: RoomTopics;
-  /** Seals a signal for a topic. Call in send order: each call takes the next sequence number. */
+  /** Signs and seals a signal for a topic. Call in send order: each call takes the next sequence number. */
   encode(topic: string, signal: Signal): Promise<Uint8Array>;
   /** Opens and checks a payload from a topic; never throws. */
   decode(topic: string, payload: Uint8Array): Promise<DecodeResult>;
@@ -113,38 +121,71 @@ class SenderBook {
   }
 }
 
-/** Opens the sealed channel of a room: derives its keys (once per join) and its topics. */
-export async function openRoomChannel(room: string, password: string, clock: () => number = Date.now): Promise<RoomChannel> {
-  const keys = await deriveRoomKeys(room, password);
-  return sealedChannel(keys, clock);
+export interface RoomChannelOptions {
+  /** Who this visitor is; a new identity if not given. */
+  identity?: Identity | Promise<Identity>;
+  clock?: () => number;
 }
 
-function sealedChannel(keys: RoomKeys, clock: () => number): RoomChannel {
+/** Opens the sealed channel of a room: derives its keys (once per join) and its topics. */
+export async function openRoomChannel(room: string, password: string, { identity, clock = Date.now }: RoomChannelOptions = {}): Promise<RoomChannel> {
+  const [keys, self] = await Promise.all([deriveRoomKeys(room, password), identity ?? createIdentity()]);
+  return sealedChannel(keys, self, clock);
+}
+
+/** What a signature covers: the topic (a message cannot move), a zero byte, the body. */
+function signedData(topic: string, body: Uint8Array): Uint8Array {
+  const topicBytes = encoder.encode(topic);
+  const data = new Uint8Array(topicBytes.length + 1 + body.length);
+  data.set(topicBytes);
+  data.set(body, topicBytes.length + 1);
+  return data;
+}
+
+/** Signs a body for a topic: the plaintext that goes into the seal. */
+export async function signedPlaintext(identity: Identity, topic: string, body: Uint8Array): Promise<Uint8Array> {
+  const signature = await sign(identity, signedData(topic, body));
+  const plaintext = new Uint8Array(SIGNATURE_BYTES + body.length);
+  plaintext.set(signature);
+  plaintext.set(body, SIGNATURE_BYTES);
+  return plaintext;
+}
+
+function sealedChannel(keys: RoomKeys, identity: Identity, clock: () => number): RoomChannel {
   let sequence = 0;
   const senders = new SenderBook();
+  const signatures = new SignatureCheck();
+  const publicKey = base64Url(identity.publicKey);
   return {
+    peerId: identity.peerId,
     topics: roomTopics(keys.topicId),
     async encode(topic, signal) {
-      const envelope = { s: ++sequence, t: clock(), m: toWire(signal) };
-      return seal(keys, topic, await pack(encoder.encode(JSON.stringify(envelope))));
+      const body = encoder.encode(JSON.stringify({ s: ++sequence, t: clock(), m: toWire(signal), k: publicKey }));
+      return seal(keys, topic, await pack(await signedPlaintext(identity, topic, body)));
     },
     async decode(topic, payload) {
       if (payload.byteLength > LIMITS.payloadBytes) return { drop: 'oversize' };
       const opened = await open(keys, topic, payload);
       if ('failure' in opened) return { drop: opened.failure };
       const plaintext = await unpack(opened.plaintext, MAX_PLAINTEXT_BYTES);
-      if (!plaintext) return { drop: 'invalid' };
+      if (!plaintext || plaintext.length <= SIGNATURE_BYTES) return { drop: 'invalid' };
+      const body = plaintext.subarray(SIGNATURE_BYTES);
       let envelope: unknown;
       try {
-        envelope = JSON.parse(decoder.decode(plaintext));
+        envelope = JSON.parse(decoder.decode(body));
       } catch {
         return { drop: 'invalid' };
       }
       if (typeof envelope !== 'object' || envelope === null) return { drop: 'invalid' };
-      const { s: seq, t: sentAt, m: message } = envelope as Record<string, unknown>;
-      if (!Number.isSafeInteger(seq) || (seq as number) < 1 || typeof sentAt !== 'number') return { drop: 'invalid' };
+      const { s: seq, t: sentAt, m: message, k: key } = envelope as Record<string, unknown>;
+      if (!Number.isSafeInteger(seq) || (seq as number) < 1 || typeof sentAt !== 'number' || typeof key !== 'string' || key.length > 100) return { drop: 'invalid' };
       const signal = parseSignal(message);
       if (!signal) return { drop: 'invalid' };
+      // The sender is whoever holds the key whose hash is `from`: anything else is someone
+      // speaking for another (a goodbye, an offer, a sequence number that would make the real
+      // sender's next messages look like replays).
+      const signed = await signatures.verify(signal.from, fromBase64Url(key), signedData(topic, body), plaintext.subarray(0, SIGNATURE_BYTES));
+      if (!signed) return { drop: 'forged' };
       const now = clock();
       // A goodbye may be old by design: the Last Will is sealed when connecting and published by the
       // broker much later. Replaying one is harmless, because peer ids are never reused.

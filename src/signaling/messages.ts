@@ -42,6 +42,12 @@ export interface ByeSignal {
   from: string;
   reason?: 'vanished';
 }
+/** A member's reply to a newcomer when it holds as many links as the room allows: "do not connect". */
+export interface FullSignal {
+  kind: 'full';
+  from: string;
+  to: string;
+}
 /** An SDP offer or answer, directed to one peer. */
 export interface DescriptionSignal {
   kind: 'offer' | 'answer';
@@ -58,8 +64,8 @@ export interface CandidateSignal {
   candidates: RTCIceCandidateInit[];
 }
 
-export type Signal = HelloSignal | HereSignal | ByeSignal | DescriptionSignal | CandidateSignal;
-export type DirectedSignal = HereSignal | DescriptionSignal | CandidateSignal;
+export type Signal = HelloSignal | HereSignal | FullSignal | ByeSignal | DescriptionSignal | CandidateSignal;
+export type DirectedSignal = HereSignal | FullSignal | DescriptionSignal | CandidateSignal;
 
 type Fields = Record<string, unknown>;
 
@@ -102,6 +108,9 @@ export function parseSignal(value: unknown): Signal | undefined {
     case 'here':
       if (!hasOnly(value, ['v', 'kind', 'from', 'to', 'name']) || !isPeerId(value.to) || !isText(value.name, LIMITS.nameChars)) return undefined;
       return { kind: 'here', from, to: value.to, name: cleanName(value.name) };
+    case 'full':
+      if (!hasOnly(value, ['v', 'kind', 'from', 'to']) || !isPeerId(value.to)) return undefined;
+      return { kind: 'full', from, to: value.to };
     case 'bye':
       if (!hasOnly(value, ['v', 'kind', 'from', 'reason'])) return undefined;
       if (value.reason === undefined) return { kind: 'bye', from };

@@ -42,6 +42,13 @@ export function base64Url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/** The bytes of a base64url string; empty for anything that is not one. */
+export function fromBase64Url(text: string): Uint8Array {
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return new Uint8Array(0);
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(text.length / 4) * 4, '='));
+  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+}
+
 /** Derives the room's topic id and sealing key. Both PBKDF2 runs go in parallel. */
 export async function deriveRoomKeys(room: string, password: string): Promise<RoomKeys> {
   const [topicSalt, keySalt] = await Promise.all([sha256(`${PROTOCOL_LABEL}\u0000topic`), sha256(`${PROTOCOL_LABEL}\u0000key\u0000${room}`)]);

@@ -24,10 +24,8 @@ export type SignalingState = SignalingStateName;
 export interface RoomSignalOptions {
   /** `ws://` or `wss://` URLs of MQTT brokers, in order of preference. */
   brokerUrls: string[];
-  /** The room's sealed channel; may still be deriving its keys. */
+  /** The room's sealed channel (which knows this visit's peer id); may still be deriving its keys. */
   channel: RoomChannel | Promise<RoomChannel>;
-  /** This visit's own peer id. */
-  peerId: string;
 }
 
 /** Why the broker is unreachable: an error on the connection, a refused subscription, or a lost connection. */
@@ -171,7 +169,7 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
     }
     const { channel, will } = sealed;
     const { presence, inbox } = channel.topics;
-    const peerId = this.options.peerId;
+    const { peerId } = channel;
     this.setState('connecting');
     const client = mqtt.connect(this.brokerUrl, {
       protocolVersion: 4,
@@ -237,13 +235,13 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
     const channel = await this.options.channel;
     if (this.closed) return undefined;
     this.channel = channel;
-    const [will, bye] = await Promise.all([this.sealWill(channel), channel.encode(channel.topics.presence, { kind: 'bye', from: this.options.peerId })]);
+    const [will, bye] = await Promise.all([this.sealWill(channel), channel.encode(channel.topics.presence, { kind: 'bye', from: channel.peerId })]);
     this.byePayload = bye;
     return { channel, will };
   }
 
   private sealWill(channel: RoomChannel): Promise<Uint8Array> {
-    return channel.encode(channel.topics.presence, { kind: 'bye', from: this.options.peerId, reason: 'vanished' });
+    return channel.encode(channel.topics.presence, { kind: 'bye', from: channel.peerId, reason: 'vanished' });
   }
 
   /** A new client id and a newly sealed will for the next connection, before MQTT.js makes it. */
@@ -369,7 +367,7 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
         return;
       }
       const signal = result.signal;
-      if (signal.from === this.options.peerId) return;
+      if (signal.from === channel.peerId) return;
       if (!this.isAddressedToUs(channel, topic, signal)) {
         this.drop('misaddressed');
         return;
@@ -380,7 +378,7 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
 
   private isAddressedToUs(channel: RoomChannel, topic: string, signal: Signal): boolean {
     if (topic === channel.topics.presence) return signal.kind === 'hello' || signal.kind === 'bye';
-    if (topic === channel.topics.inbox(this.options.peerId)) return 'to' in signal && signal.to === this.options.peerId;
+    if (topic === channel.topics.inbox(channel.peerId)) return 'to' in signal && signal.to === channel.peerId;
     return false;
   }
 }

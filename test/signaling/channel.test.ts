@@ -1,14 +1,13 @@
 import '../support/page-guard.js';
 import { expect } from '@open-wc/testing';
-import { MAX_CLOCK_SKEW_MS, openRoomChannel, roomTopics, TOPIC_PREFIX, type RoomChannel } from '../../src/signaling/channel.js';
+import { MAX_CLOCK_SKEW_MS, openRoomChannel, roomTopics, signedPlaintext, TOPIC_PREFIX, type RoomChannel } from '../../src/signaling/channel.js';
+import { createIdentity, type Identity } from '../../src/signaling/identity.js';
 import type { Signal } from '../../src/signaling/messages.js';
 import { pack, unpack } from '../../src/signaling/compression.js';
-import { deriveRoomKeys, open, seal } from '../../src/signaling/room-crypto.js';
+import { base64Url, deriveRoomKeys, open, seal } from '../../src/signaling/room-crypto.js';
 
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-const A = 'aaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbb';
-const hello: Signal = { kind: 'hello', from: A, name: 'Ada', since: 1700000000000 };
 
 describe('room keys', () => {
   // Vectors computed independently with Node's crypto.pbkdf2Sync (PBKDF2-SHA-256, 60,000 iterations).
@@ -63,15 +62,27 @@ describe('sealed envelopes', () => {
 describe('room channel checks', () => {
   let now = 1_700_000_000_000;
   const clock = () => now;
+  let identity: Identity;
   let sender: RoomChannel;
   let receiver: RoomChannel;
+  let hello: Signal;
   beforeEach(async () => {
-    [sender, receiver] = await Promise.all([openRoomChannel('room', 'pw', clock), openRoomChannel('room', 'pw', clock)]);
+    identity = await createIdentity();
+    [sender, receiver] = await Promise.all([openRoomChannel('room', 'pw', { identity, clock }), openRoomChannel('room', 'pw', { clock })]);
+    hello = { kind: 'hello', from: sender.peerId, name: 'Ada', since: 1700000000000 };
   });
+
+  /** A payload crafted by a member of the room (it has the room key): any body, signed by `signer`. */
+  async function crafted(topic: string, body: unknown, signer: Identity = identity): Promise<Uint8Array> {
+    const keys = await deriveRoomKeys('room', 'pw');
+    const bytes = new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body));
+    return seal(keys, topic, await pack(await signedPlaintext(signer, topic, bytes)));
+  }
 
   it('delivers a sealed signal, and refuses it replayed', async () => {
     const topic = sender.topics.presence;
     const payload = await sender.encode(topic, hello);
+    expect(sender.peerId).to.equal(identity.peerId);
     expect(await receiver.decode(topic, payload)).to.deep.equal({ signal: hello });
     expect(await receiver.decode(topic, payload)).to.deep.equal({ drop: 'replay' });
   });
@@ -84,12 +95,32 @@ describe('room channel checks', () => {
   });
 
   it('refuses a sequence number far behind without cost, after a sender jumped ahead', async () => {
-    const keys = await deriveRoomKeys('room', 'pw');
     const topic = receiver.topics.presence;
-    const sealedWith = async (seq: number) => seal(keys, topic, await pack(new TextEncoder().encode(JSON.stringify({ s: seq, t: now, m: { v: 1, ...hello } }))));
+    const k = base64Url(identity.publicKey);
+    const sealedWith = (seq: number) => crafted(topic, { s: seq, t: now, m: { v: 1, ...hello }, k });
     expect(await receiver.decode(topic, await sealedWith(2 ** 40))).to.deep.equal({ signal: hello });
     expect(await receiver.decode(topic, await sealedWith(1))).to.deep.equal({ drop: 'replay' });
     expect(await receiver.decode(topic, await sealedWith(2 ** 40 - 63))).to.deep.equal({ signal: hello });
+  });
+
+  it('refuses what a member of the room sends in another\'s name: a goodbye, an offer, a sequence number', async () => {
+    const mallory = await createIdentity();
+    const presence = receiver.topics.presence;
+    const inbox = receiver.topics.inbox(receiver.peerId);
+    const offer = { v: 1, kind: 'offer', from: sender.peerId, to: receiver.peerId, name: 'Ada', sdp: 'v=0 broken' };
+    const bye = { v: 1, kind: 'bye', from: sender.peerId };
+    const poison = { v: 1, ...hello };
+    for (const [topic, m] of [[presence, bye], [inbox, offer], [presence, poison]] as const) {
+      // Mallory's own key: its hash is not the claimed sender's id.
+      expect(await receiver.decode(topic, await crafted(topic, { s: 2 ** 40, t: now, m, k: base64Url(mallory.publicKey) }, mallory)), `${m.kind} with Mallory's key`).to.deep.equal({ drop: 'forged' });
+      // The real sender's public key, but Mallory's signature.
+      expect(await receiver.decode(topic, await crafted(topic, { s: 2 ** 40, t: now, m, k: base64Url(identity.publicKey) }, mallory)), `${m.kind} in Ada's key`).to.deep.equal({ drop: 'forged' });
+    }
+    // Nothing was recorded for the real sender: its next message, sequence number 1, arrives.
+    expect(await receiver.decode(presence, await sender.encode(presence, hello))).to.deep.equal({ signal: hello });
+    // A signed message moved to another topic does not verify either.
+    const moved = await crafted(inbox, { s: 5, t: now, m: { v: 1, ...hello }, k: base64Url(identity.publicKey) });
+    expect(await receiver.decode(presence, moved)).to.have.property('drop');
   });
 
   it('refuses stale messages and oversize payloads', async () => {
@@ -113,7 +144,7 @@ describe('room channel checks', () => {
 
   it("lets replayed wills and goodbyes through without spending their sender's rate budget", async () => {
     const topic = sender.topics.presence;
-    const from = (hello as { from: string }).from;
+    const from = sender.peerId;
     const will = await sender.encode(topic, { kind: 'bye', from, reason: 'vanished' });
     const bye = await sender.encode(topic, { kind: 'bye', from });
     for (let i = 0; i < 200; i++) await receiver.decode(topic, i % 2 ? will : bye);
@@ -130,19 +161,23 @@ describe('room channel checks', () => {
   });
 
   it('refuses a message sealed with another password as foreign-key', async () => {
-    const stranger = await openRoomChannel('room', 'other', clock);
+    const stranger = await openRoomChannel('room', 'other', { clock });
     expect(stranger.topics.presence).to.equal(receiver.topics.presence);
-    expect(await receiver.decode(receiver.topics.presence, await stranger.encode(receiver.topics.presence, hello))).to.deep.equal({ drop: 'foreign-key' });
+    const strangerHello = { ...hello, from: stranger.peerId };
+    expect(await receiver.decode(receiver.topics.presence, await stranger.encode(receiver.topics.presence, strangerHello))).to.deep.equal({ drop: 'foreign-key' });
   });
 
   it('refuses well-sealed messages of the wrong shape', async () => {
     const keys = await deriveRoomKeys('room', 'pw');
     const topic = receiver.topics.presence;
-    const shapes = ['not json', '[]', '{"s":1,"t":1700000000000}', `{"s":-1,"t":1700000000000,"m":{"v":1,"kind":"hello","from":"${A}","name":"x","since":1}}`,
-      `{"s":1,"t":1700000000000,"m":{"v":1,"kind":"hello","from":"${A}","name":"x","since":1,"__proto__":{"polluted":1}}}`];
+    const k = base64Url(identity.publicKey);
+    const from = sender.peerId;
+    const shapes = ['not json', '[]', `{"s":1,"t":1700000000000,"k":"${k}"}`, `{"s":-1,"t":1700000000000,"m":{"v":1,"kind":"hello","from":"${from}","name":"x","since":1},"k":"${k}"}`,
+      `{"s":1,"t":1700000000000,"m":{"v":1,"kind":"hello","from":"${from}","name":"x","since":1,"__proto__":{"polluted":1}},"k":"${k}"}`,
+      `{"s":1,"t":1700000000000,"m":{"v":1,"kind":"hello","from":"${from}","name":"x","since":1}}`];
     for (const shape of shapes) {
-      expect(await receiver.decode(topic, await seal(keys, topic, await pack(new TextEncoder().encode(shape)))), shape).to.deep.equal({ drop: 'invalid' });
-      expect(await receiver.decode(topic, await seal(keys, topic, new TextEncoder().encode(shape))), `${shape} unpacked`).to.deep.equal({ drop: 'invalid' });
+      expect(await receiver.decode(topic, await crafted(topic, shape)), shape).to.deep.equal({ drop: 'invalid' });
+      expect(await receiver.decode(topic, await seal(keys, topic, new TextEncoder().encode(shape))), `${shape} unsigned and unpacked`).to.deep.equal({ drop: 'invalid' });
     }
     expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
   });

@@ -1,7 +1,6 @@
 import '../support/page-guard.js';
 import { expect } from '@open-wc/testing';
 import { openRoomChannel } from '../../src/signaling/channel.js';
-import { randomPeerId } from '../../src/signaling/messages.js';
 import { RoomSignal } from '../../src/signaling/room-signal.js';
 import { brokerUrl } from '../support/broker-url.js';
 import { collectPageErrors, uniqueRoom, waitFor } from '../support/helpers.js';
@@ -30,7 +29,7 @@ describe('RoomSignal', () => {
         setTimeout(() => resolve(openRoomChannel(uniqueRoom('early'), '')), keysAfterMs);
       });
       const startedAt = performance.now();
-      const signal = new RoomSignal({ brokerUrls: [brokerUrl], channel, peerId: randomPeerId() });
+      const signal = new RoomSignal({ brokerUrls: [brokerUrl], channel });
       const online = signal.connect(new AbortController().signal);
       expect(opened, 'a socket before the key').to.have.length(1);
       expect(opened[0].at - startedAt).to.be.lessThan(50);
@@ -46,7 +45,7 @@ describe('RoomSignal', () => {
     // opens sockets in its reconnect timer, where a throw would reach the page.
     const page = collectPageErrors();
     const refused = 'ws://127.0.0.1:9/mqtt#refused';
-    const signal = new RoomSignal({ brokerUrls: [refused, brokerUrl], channel: openRoomChannel(uniqueRoom('refused'), ''), peerId: randomPeerId() });
+    const signal = new RoomSignal({ brokerUrls: [refused, brokerUrl], channel: openRoomChannel(uniqueRoom('refused'), '') });
     try {
       expect(await signal.connect(new AbortController().signal)).to.equal(true);
       expect(signal.brokerUrl).to.equal(brokerUrl);
@@ -63,7 +62,7 @@ describe('RoomSignal', () => {
     const channel = new Promise<Awaited<ReturnType<typeof openRoomChannel>>>((resolve) => {
       release = () => resolve(openRoomChannel(uniqueRoom('left'), ''));
     });
-    const signal = new RoomSignal({ brokerUrls: [brokerUrl], channel, peerId: randomPeerId() });
+    const signal = new RoomSignal({ brokerUrls: [brokerUrl], channel });
     const abort = new AbortController();
     const sockets: WebSocket[] = [];
     window.WebSocket = class extends NativeWebSocket {
