@@ -105,6 +105,8 @@ const CROWDED_FROM = 4;
  * A goodbye, a confirmed disappearance or a live link ends the attempts.
  */
 const REINTRODUCE_AFTER_MS = [4000, 15_000, 60_000];
+/** Peers whose links gave up that are remembered for that, at most. */
+const MAX_REINTRODUCTIONS = 32;
 
 /** How long a peer reported gone by the broker gets to prove otherwise over its link. */
 const GOODBYE_CONFIRM_MS = 750;
@@ -378,6 +380,8 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
       }, schedule[attempts])
       : undefined;
     this.reintroductions.set(remotePeerId, { attempts: attempts + 1, timer });
+    // Bounded however many peers come and fail (invented ids, say): the oldest record goes first.
+    if (this.reintroductions.size > MAX_REINTRODUCTIONS) this.stopReintroducing(this.reintroductions.keys().next().value as string);
   }
 
   private stopReintroducing(remotePeerId: string): void {

@@ -60,14 +60,24 @@ const REPLAY_WINDOW = 64;
 const MAX_PLAINTEXT_BYTES = 128 * 1024;
 const SENDER_BURST = 40;
 const SENDER_RATE_PER_SECOND = 20;
+/** Senders never heard before share one budget: a few at once, two a second after that. */
+const NEW_SENDER_BURST = 10;
+const NEW_SENDER_RATE_PER_SECOND = 2;
 const MAX_TRACKED_SENDERS = 256;
+/**
+ * A sender's replay state is kept at least this long after its last message. By then everything
+ * it sent is stale (its clock may have been ahead of ours by the accepted skew), so forgetting it
+ * cannot let a replay through.
+ */
+const SENDER_MEMORY_MS = 2 * MAX_CLOCK_SKEW_MS;
 
 interface SenderState {
   highest: number;
   /** Bit i set: sequence number `highest - i` was seen. */
   seen: bigint;
-  tokens: number;
-  refilledAt: number;
+  budget: Budget;
+  /** When its last message was accepted. */
+  lastAt: number;
 }
 
 const encoder = new TextEncoder();
@@ -92,31 +102,60 @@ function isReplay(state: SenderState, seq: number): boolean {
   return false;
 }
 
-/** Remembers each sender's recent sequence numbers and spends its rate budget. */
+/** A token bucket: `take` spends one if there is one. */
+class Budget {
+  private tokens: number;
+  private refilledAt?: number;
+
+  constructor(private readonly burst: number, private readonly perSecond: number) {
+    this.tokens = burst;
+  }
+
+  take(now: number): boolean {
+    // A clock corrected backwards refills nothing rather than a negative amount, which would
+    // silence the sender for as long as the correction.
+    const elapsedMs = this.refilledAt === undefined ? 0 : Math.max(0, now - this.refilledAt);
+    this.tokens = Math.min(this.burst, this.tokens + (elapsedMs / 1000) * this.perSecond);
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens--;
+    return true;
+  }
+}
+
+/**
+ * Remembers each sender's recent sequence numbers and spends its rate budget. Bounded: new
+ * senders share one small budget (invented ids buy nothing), and a sender is forgotten only when
+ * it is the least recently heard and has been quiet long enough that its messages are all stale.
+ */
 class SenderBook {
   private readonly senders = new Map<string, SenderState>();
+  private readonly newcomers = new Budget(NEW_SENDER_BURST, NEW_SENDER_RATE_PER_SECOND);
 
   check(from: string, seq: number, now: number, replayable: boolean): DropReason | undefined {
-    let state = this.senders.get(from);
-    if (!state) {
-      if (this.senders.size >= MAX_TRACKED_SENDERS) this.senders.delete(this.senders.keys().next().value as string);
-      state = { highest: 0, seen: 0n, tokens: SENDER_BURST, refilledAt: now };
-      this.senders.set(from, state);
-    }
-    // Goodbyes skip the window (see decode) and the budget: anyone who saw a will or a goodbye
+    // Goodbyes skip the window (see decode) and the budgets: anyone who saw a will or a goodbye
     // can replay it, and must not be able to silence its sender that way. What a goodbye can do
     // is bounded elsewhere (the mesh asks the heartbeat before ending a live link).
     if (replayable) return undefined;
+    let state = this.senders.get(from);
+    if (state) {
+      // Most recently heard last: the first entry is the one to forget.
+      this.senders.delete(from);
+    } else {
+      if (!this.newcomers.take(now)) return 'rate-limited';
+      if (this.senders.size >= MAX_TRACKED_SENDERS) {
+        const [oldestId, oldest] = this.senders.entries().next().value as [string, SenderState];
+        if (now - oldest.lastAt < SENDER_MEMORY_MS) return 'overload';
+        this.senders.delete(oldestId);
+      }
+      state = { highest: 0, seen: 0n, budget: new Budget(SENDER_BURST, SENDER_RATE_PER_SECOND), lastAt: now };
+    }
+    this.senders.set(from, state);
     // Replays are refused before the rate budget is spent, so replaying a peer's old messages
     // cannot use up that peer's budget.
     if (isReplay(state, seq)) return 'replay';
-    // A clock corrected backwards refills nothing rather than a negative amount, which would
-    // silence the sender for as long as the correction.
-    const elapsedMs = Math.max(0, now - state.refilledAt);
-    state.tokens = Math.min(SENDER_BURST, state.tokens + (elapsedMs / 1000) * SENDER_RATE_PER_SECOND);
-    state.refilledAt = now;
-    if (state.tokens < 1) return 'rate-limited';
-    state.tokens--;
+    if (!state.budget.take(now)) return 'rate-limited';
+    state.lastAt = now;
     return undefined;
   }
 }

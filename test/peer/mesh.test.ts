@@ -274,3 +274,46 @@ describe('PeerMesh: goodbyes through the broker', () => {
     camera.getTracks().forEach((t) => t.stop());
   });
 });
+
+describe('PeerMesh: invented peers', () => {
+  it('holds no more links than the room allows, and turns the rest away within a small budget', async () => {
+    const { sent, port } = recordingPort();
+    const m = new PeerMesh({ peerId: 'aaaaaaaaaaaa', name: 'Me', rtcConfiguration: { iceServers: [] }, sources: new LocalSources(), signal: port, maxPeers: 4 });
+    const made: RTCPeerConnection[] = [];
+    const Original = window.RTCPeerConnection;
+    window.RTCPeerConnection = class extends Original {
+      constructor(config?: RTCConfiguration) {
+        super(config);
+        made.push(this);
+      }
+    } as typeof RTCPeerConnection;
+    try {
+      m.announce();
+      // 2,000 hellos from ids nobody holds, all joined after us (so we would offer to each).
+      for (let i = 0; i < 2000; i++) m.handle({ kind: 'hello', from: `invented${String(i).padStart(6, '0')}`, name: 'X', since: Date.now() + 60_000 });
+      expect(m.linkCount).to.equal(3);
+      const full = sent.filter((s) => s.kind === 'full');
+      expect(full.length, '"full" replies: a burst, not one per hello').to.be.within(1, 6);
+      // Connections: the three links, and prepared offers (one at a time), never one per hello.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(made.length).to.be.at.most(6);
+    } finally {
+      window.RTCPeerConnection = Original;
+      m.close();
+    }
+  });
+
+  it('forgets the oldest failed peers beyond a bound, however many fail', async () => {
+    const { port } = recordingPort();
+    const m = new PeerMesh({ peerId: 'aaaaaaaaaaaa', name: 'Me', rtcConfiguration: { iceServers: [] }, sources: new LocalSources(), signal: port, reintroduceAfterMs: [60_000], maxPeers: 200 });
+    const book = (m as unknown as { reintroductions: Map<string, unknown> }).reintroductions;
+    for (let i = 0; i < 100; i++) {
+      // An offer the browser cannot apply makes the link give up at once.
+      m.handle({ kind: 'offer', from: `failing${String(i).padStart(6, '0')}`, to: 'aaaaaaaaaaaa', name: 'Zed', sdp: 'v=0\r\nnot an offer\r\n' });
+    }
+    await waitFor(() => m.linkCount === 0, 'every link to give up');
+    expect(book.size).to.equal(32);
+    m.close();
+    expect(book.size).to.equal(0);
+  });
+});

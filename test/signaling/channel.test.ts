@@ -4,7 +4,7 @@ import { MAX_CLOCK_SKEW_MS, openRoomChannel, roomTopics, signedPlaintext, TOPIC_
 import { createIdentity, type Identity } from '../../src/signaling/identity.js';
 import type { Signal } from '../../src/signaling/messages.js';
 import { pack, unpack } from '../../src/signaling/compression.js';
-import { base64Url, deriveRoomKeys, open, seal } from '../../src/signaling/room-crypto.js';
+import { base64Url, deriveRoomKeys, open, seal, type RoomKeys } from '../../src/signaling/room-crypto.js';
 
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 const B = 'bbbbbbbbbbbb';
@@ -72,9 +72,17 @@ describe('room channel checks', () => {
     hello = { kind: 'hello', from: sender.peerId, name: 'Ada', since: 1700000000000 };
   });
 
+  /** Hello from a new visitor: its own key pair, the room's key. */
+  async function strangerHello(topic: string): Promise<{ payload: Uint8Array; from: string }> {
+    const stranger = await createIdentity();
+    const m = { v: 1, ...hello, from: stranger.peerId };
+    return { payload: await crafted(topic, { s: 1, t: now, m, k: base64Url(stranger.publicKey) }, stranger), from: stranger.peerId };
+  }
+
   /** A payload crafted by a member of the room (it has the room key): any body, signed by `signer`. */
+  let roomKeys: Promise<RoomKeys> | undefined;
   async function crafted(topic: string, body: unknown, signer: Identity = identity): Promise<Uint8Array> {
-    const keys = await deriveRoomKeys('room', 'pw');
+    const keys = await (roomKeys ??= deriveRoomKeys('room', 'pw'));
     const bytes = new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body));
     return seal(keys, topic, await pack(await signedPlaintext(signer, topic, bytes)));
   }
@@ -121,6 +129,46 @@ describe('room channel checks', () => {
     // A signed message moved to another topic does not verify either.
     const moved = await crafted(inbox, { s: 5, t: now, m: { v: 1, ...hello }, k: base64Url(identity.publicKey) });
     expect(await receiver.decode(presence, moved)).to.have.property('drop');
+  });
+
+  it('lets invented ids through only within one small shared budget: of 2,000 hellos, 9 delivered', async function () {
+    this.timeout(60_000);
+    const topic = receiver.topics.presence;
+    expect(await receiver.decode(topic, await sender.encode(topic, hello))).to.deep.equal({ signal: hello });
+    const strangers = await Promise.all(Array.from({ length: 2000 }, () => strangerHello(topic)));
+    const verdicts = new Map<string, number>();
+    for (const { payload } of strangers) {
+      const result = await receiver.decode(topic, payload);
+      const key = 'drop' in result ? result.drop : 'delivered';
+      verdicts.set(key, (verdicts.get(key) ?? 0) + 1);
+    }
+    // Ada's first hello took one of the ten.
+    expect(Object.fromEntries(verdicts)).to.deep.equal({ delivered: 9, 'rate-limited': 1991 });
+    // The real sender, heard before, is not held back by the strangers.
+    expect(await receiver.decode(topic, await sender.encode(topic, hello))).to.deep.equal({ signal: hello });
+  });
+
+  it('keeps a quiet sender\'s replay state however many others come, until its messages are stale', async function () {
+    this.timeout(60_000);
+    const topic = receiver.topics.presence;
+    const original = await sender.encode(topic, hello);
+    expect(await receiver.decode(topic, original)).to.deep.equal({ signal: hello });
+    // 300 newcomers, at the rate the shared budget allows (the book holds 256 senders).
+    const verdicts: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      now += 500;
+      const result = await receiver.decode(topic, (await strangerHello(topic)).payload);
+      verdicts.push('drop' in result ? result.drop : 'delivered');
+    }
+    expect(verdicts.filter((v) => v === 'delivered'), 'until the book is full').to.have.length(255);
+    expect(verdicts.filter((v) => v === 'overload')).to.have.length(45);
+    // Ada's hello replayed: still known as seen, although she has been quiet for 150 s.
+    expect(await receiver.decode(topic, original)).to.deep.equal({ drop: 'replay' });
+    // Much later, a newcomer takes the place of the least recently heard; Ada's old hello is stale by then.
+    now += 2 * MAX_CLOCK_SKEW_MS;
+    const late = await strangerHello(topic);
+    expect(await receiver.decode(topic, late.payload)).to.deep.equal({ signal: { ...hello, from: late.from } });
+    expect(await receiver.decode(topic, original)).to.deep.equal({ drop: 'stale' });
   });
 
   it('refuses stale messages and oversize payloads', async () => {
