@@ -17,6 +17,7 @@ export type VideoChatErrorCode =
   | 'file-too-large'
   | 'file-transfer-failed'
   | 'room-full'
+  | 'clock-skew'
   | 'unsupported';
 
 /** Which case of a code it was. */
@@ -52,6 +53,9 @@ export type ProblemReason =
   | 'foreign-password'
   // room-full (`value`: the most visitors the room may hold)
   | 'full'
+  // clock-skew (`value`: by how many minutes another visitor's clock differs from this one's)
+  | 'their-clock-ahead'
+  | 'their-clock-behind'
   // message-refused (a peer's message: over the size, not JSON text, or over the rate)
   | 'too-large'
   | 'malformed'

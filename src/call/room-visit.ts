@@ -128,6 +128,12 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
       this.report({ code: 'broker-unreachable', reason: detail.reason, params: { broker: detail.broker, detail: detail.detail } });
     });
     signal.addEventListener('foreign-key', () => this.onForeignKnock());
+    signal.addEventListener('clock-skew', ({ detail }) => {
+      const minutes = String(Math.round(Math.abs(detail.skewMs) / 60_000));
+      this.report({ code: 'clock-skew', reason: detail.skewMs > 0 ? 'their-clock-ahead' : 'their-clock-behind', params: { value: minutes } });
+      // Our hello, stamped by our clock, tells the other side the same (once: this fires once).
+      this.mesh?.announce();
+    });
     // Signals that arrive while the camera is still starting wait for the mesh.
     const early: Signal[] = [];
     signal.addEventListener('signal', ({ detail }) => (this.mesh ? this.mesh.handle(detail) : early.push(detail)));

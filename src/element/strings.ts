@@ -118,6 +118,11 @@ function problemInEnglish({ code, reason, params }: CallProblem): string {
       return `${params.peer} stopped answering.`;
     case 'foreign-password':
       return 'This room is in use with a different password. Check the password and join again.';
+    case 'their-clock-ahead':
+    case 'their-clock-behind': {
+      const direction = reason === 'their-clock-ahead' ? 'ahead of' : 'behind';
+      return `Another visitor's clock is ${params.value} minutes ${direction} this device's, so their messages are refused. Whichever clock is wrong, set it to the right time (automatically, in the system settings).`;
+    }
     case 'full':
       return `This room is full: it takes ${params.value} people at most. Try again later.`;
     case 'no-webrtc':

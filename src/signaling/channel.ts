@@ -4,7 +4,8 @@
  * opened, it is checked for schema, signature, freshness, replay and sender rate, in that order,
  * before anything else sees it. Nothing about a sender is recorded before its signature holds.
  *
- * Inside the seal: signature (64 bytes) | body, the body being the JSON of
+ * Inside the seal: length (4 bytes) | compression flag and signed content | zero padding to one of a
+ * few sizes. The signed content: signature (64 bytes) | body, the body being the JSON of
  * `{s: sequence, t: sent at, m: signal, k: sender's public key}`, and the signature covering the
  * topic, a zero byte and the body.
  */
@@ -35,7 +36,8 @@ export type DropReason =
   | 'overload'
   | 'retained';
 
-export type DecodeResult = { signal: Signal } | { drop: DropReason };
+/** `skewMs` for `stale`: how far the sender's clock was ahead of ours (negative: behind). */
+export type DecodeResult = { signal: Signal } | { drop: DropReason; skewMs?: number };
 
 export interface RoomChannel {
   /** This visitor's peer id: the hash of the public key it signs with. */
@@ -58,11 +60,32 @@ export const MAX_CLOCK_SKEW_MS = 10 * 60 * 1000;
 const REPLAY_WINDOW = 64;
 /** What a payload may inflate to: an SDP offer with many candidates fits with room to spare. */
 const MAX_PLAINTEXT_BYTES = 128 * 1024;
+/**
+ * What goes into the seal is padded to one of these sizes (with a 4-byte length first), so that
+ * a payload's size tells little: not the length of a name, say. Larger ones go as they are.
+ */
+const PADDED_SIZES = [256, 512, 1024, 2048, 4096, 8192, 16_384, 32_768];
+const LENGTH_BYTES = 4;
+
+export function padded(content: Uint8Array): Uint8Array {
+  const needed = LENGTH_BYTES + content.length;
+  const out = new Uint8Array(PADDED_SIZES.find((size) => size >= needed) ?? needed);
+  new DataView(out.buffer).setUint32(0, content.length);
+  out.set(content, LENGTH_BYTES);
+  return out;
+}
+
+function unpadded(bytes: Uint8Array): Uint8Array | undefined {
+  if (bytes.length < LENGTH_BYTES) return undefined;
+  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0);
+  return length <= bytes.length - LENGTH_BYTES ? bytes.subarray(LENGTH_BYTES, LENGTH_BYTES + length) : undefined;
+}
+
 const SENDER_BURST = 40;
 const SENDER_RATE_PER_SECOND = 20;
-/** Senders never heard before share one budget: a few at once, two a second after that. */
-const NEW_SENDER_BURST = 10;
-const NEW_SENDER_RATE_PER_SECOND = 2;
+/** Senders never heard before share one budget: twenty at once, five a second after that. */
+const NEW_SENDER_BURST = 20;
+const NEW_SENDER_RATE_PER_SECOND = 5;
 const MAX_TRACKED_SENDERS = 256;
 /**
  * A sender's replay state is kept at least this long after its last message. By then everything
@@ -200,13 +223,14 @@ function sealedChannel(keys: RoomKeys, identity: Identity, clock: () => number):
     topics: roomTopics(keys.topicId),
     async encode(topic, signal) {
       const body = encoder.encode(JSON.stringify({ s: ++sequence, t: clock(), m: toWire(signal), k: publicKey }));
-      return seal(keys, topic, await pack(await signedPlaintext(identity, topic, body)));
+      return seal(keys, topic, padded(await pack(await signedPlaintext(identity, topic, body))));
     },
     async decode(topic, payload) {
       if (payload.byteLength > LIMITS.payloadBytes) return { drop: 'oversize' };
       const opened = await open(keys, topic, payload);
       if ('failure' in opened) return { drop: opened.failure };
-      const plaintext = await unpack(opened.plaintext, MAX_PLAINTEXT_BYTES);
+      const content = unpadded(opened.plaintext);
+      const plaintext = content && await unpack(content, MAX_PLAINTEXT_BYTES);
       if (!plaintext || plaintext.length <= SIGNATURE_BYTES) return { drop: 'invalid' };
       const body = plaintext.subarray(SIGNATURE_BYTES);
       let envelope: unknown;
@@ -229,7 +253,7 @@ function sealedChannel(keys: RoomKeys, identity: Identity, clock: () => number):
       // A goodbye may be old by design: the Last Will is sealed when connecting and published by the
       // broker much later. Replaying one is harmless, because peer ids are never reused.
       const isBye = signal.kind === 'bye';
-      if (!isBye && Math.abs(now - sentAt) > MAX_CLOCK_SKEW_MS) return { drop: 'stale' };
+      if (!isBye && Math.abs(now - sentAt) > MAX_CLOCK_SKEW_MS) return { drop: 'stale', skewMs: sentAt - now };
       const verdict = senders.check(signal.from, seq as number, now, isBye);
       return verdict ? { drop: verdict } : { signal };
     },

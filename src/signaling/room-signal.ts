@@ -47,6 +47,11 @@ export interface RoomSignalEventMap {
   state: Event;
   /** Subscribed again after a lost connection. */
   reconnected: Event;
+  /**
+   * A signed message from a member of the room was refused as stale: its sender's clock and ours
+   * differ by more than the accepted skew (or it is a replay that old). Once per connection.
+   */
+  'clock-skew': CustomEvent<{ skewMs: number }>;
 }
 
 /** Payloads waiting to be opened; beyond this a flood is shed before any decryption work. */
@@ -108,6 +113,7 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
   /** Payloads dropped, by reason (invalid, replayed, forged, flooding…). */
   readonly drops: Partial<Record<DropReason, number>> = {};
   state: SignalingState = 'offline';
+  private skewReported = false;
 
   private client?: MqttClient;
   private channel?: RoomChannel;
@@ -364,6 +370,10 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
       if ('drop' in result) {
         this.drop(result.drop);
         if (result.drop === 'foreign-key' && topic === channel.topics.presence) this.dispatchEvent(new Event('foreign-key'));
+        if (result.drop === 'stale' && result.skewMs !== undefined && !this.skewReported) {
+          this.skewReported = true;
+          this.dispatchEvent(new CustomEvent('clock-skew', { detail: { skewMs: result.skewMs } }));
+        }
         return;
       }
       const signal = result.signal;
