@@ -67,7 +67,9 @@ function isPublic(member) {
 }
 
 function isOwnApi(member) {
-  return isPublic(member) && !member.static && !member.name.startsWith('_') && !member.name.startsWith('#');
+  // Static fields are Lit's (styles, properties); static methods are ours (VideoChat.randomRoom()).
+  const litStatic = member.static && member.kind !== 'method';
+  return isPublic(member) && !litStatic && !member.name.startsWith('_') && !member.name.startsWith('#');
 }
 
 function findElement(manifest) {
@@ -79,11 +81,11 @@ function findElement(manifest) {
   return undefined;
 }
 
-function signature(method) {
+function signature(method, className) {
   const params = (method.parameters ?? [])
     .map((p) => `${p.rest ? '...' : ''}${p.name}${p.optional ? '?' : ''}${p.type?.text ? `: ${p.type.text}` : ''}`)
     .join(', ');
-  return `${method.name}(${params})${method.return?.type?.text ? `: ${method.return.type.text}` : ''}`;
+  return `${method.static ? `${className}.` : ''}${method.name}(${params})${method.return?.type?.text ? `: ${method.return.type.text}` : ''}`;
 }
 
 /** The Markdown that belongs between the markers. */
@@ -118,7 +120,7 @@ function renderApi(manifest) {
     return true;
   });
   if (methods.length) {
-    sections.push(`### Methods\n\n${table(['Method', 'Description'], methods.map((m) => [code(signature(m)), m.description]))}`);
+    sections.push(`### Methods\n\n${table(['Method', 'Description'], methods.map((m) => [code(signature(m, element.name)), m.description]))}`);
   }
 
   const events = (element.events ?? []).filter((e) => e.name && !e.name.startsWith('_'));

@@ -21,3 +21,4 @@ export type {
   VideoChatState,
 } from './events.js';
 export { DEFAULT_BROKER, DEFAULT_ICE_SERVERS } from './call/config.js';
+export { randomRoomName, looksGuessable } from './call/room-names.js';

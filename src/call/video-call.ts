@@ -24,6 +24,17 @@ import { cleanChatText, type ChatEntry, type ChatMessage, type FileEntry } from 
 import { cleanFileName } from '../peer/file-lane.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../peer/peer-link.js';
 import { DEFAULT_MAX_PEERS } from '../peer/mesh.js';
+import { looksGuessable } from './room-names.js';
+
+/** Rooms already warned about on this page. */
+const warnedRooms = new Set<string>();
+
+/** Tells the site's developer, once per room, that a room without a password looks guessable. */
+function warnIfGuessable(room: string, password: string): void {
+  if (password || !looksGuessable(room) || warnedRooms.has(room)) return;
+  warnedRooms.add(room);
+  console.warn(`video-chat: the room "${room}" has no password and its name looks guessable. Whoever guesses it can join and read the call's signaling. Use an unguessable name (VideoChat.randomRoom() makes one) or set a password.`);
+}
 import { LocalDevices, type DeviceChangedDetail } from './local-devices.js';
 import { parseBrokerUrls, parseIceServers } from './config.js';
 import type { RemoteParticipant } from './participant.js';
@@ -468,6 +479,7 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
         if (problem) this.report(problem);
         return;
       }
+      warnIfGuessable(room, password);
       this.setState('joining');
       this.chatLog = [];
       const visit = new RoomVisit({

@@ -5,6 +5,7 @@ import type { DeviceKind, DeviceLists } from '../media/devices.js';
 import type { SignalingState } from '../call/video-call.js';
 import { CallController } from './call-controller.js';
 import { english } from './strings.js';
+import { randomRoomName } from '../call/room-names.js';
 
 /**
  * The public contract of `<video-chat>` apart from its views: the attributes, handed to the call
@@ -69,6 +70,15 @@ export class VideoChatApi extends LitElement {
    * view saying so; the others are undisturbed. Every visitor's element should say the same.
    */
   @property({ type: Number, attribute: 'max-peers' }) maxPeers: number = 8;
+
+  /**
+   * A room name nobody can guess: 100 random bits, such as `k7mq2-xv9ta-3nhpe-wq4rc`. Without a
+   * password the room name is the call's only secret; use one of these for a new call and share
+   * the page's link with it.
+   */
+  static randomRoom(): string {
+    return randomRoomName();
+  }
 
   protected readonly strings = english;
   protected readonly controller = new CallController(this, () => this.strings);
