@@ -262,22 +262,14 @@ export const videoChatStyles = css`
       left: 8px;
       right: auto;
     }
-    /* Every control on one row at phone width (scrolling sideways on the narrowest). */
+    /* Every control in view at phone width: smaller, closer, and on a second row when one is not
+       enough (a bar scrolling sideways hid Leave off its edge). */
     .stage > [part~='controls'] {
-      flex-wrap: nowrap;
-      justify-content: flex-start;
-      overflow-x: auto;
       gap: 4px;
       padding: 6px;
     }
     .stage > [part~='controls'] > * {
       flex: none;
-    }
-    .stage > [part~='controls'] > :first-child {
-      margin-inline-start: auto;
-    }
-    .stage > [part~='controls'] > :last-child {
-      margin-inline-end: auto;
     }
     .stage button.icon-button:not(.small) {
       width: 2.5rem;

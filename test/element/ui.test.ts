@@ -261,10 +261,10 @@ describe('<video-chat> view and attributes', () => {
 });
 
 describe('<video-chat> on a page', () => {
-  it('keeps every control on screen at 1280×800 with the element below a page header, and at phone width', async () => {
+  it('keeps every control on screen at 1280×800 with the element below a page header, and at phone widths', async () => {
     const { setViewport } = await import('@web/test-runner-commands');
     try {
-      for (const [width, height] of [[1280, 800], [390, 844]]) {
+      for (const [width, height] of [[1280, 800], [390, 844], [320, 640]]) {
         await setViewport({ width, height });
         const page = await fixture<HTMLElement>(html`<div>
           <header style="height: 420px">A site's header</header>
@@ -275,8 +275,11 @@ describe('<video-chat> on a page', () => {
         await el.updateComplete;
         const buttons = [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part~="controls"] button')];
         expect(buttons.map((b) => b.getAttribute('part'))).to.include.members(['button mic', 'button camera', 'button leave']);
+        const bar = el.shadowRoot!.querySelector('[part~="controls"]')!.getBoundingClientRect();
         for (const button of buttons) {
           const box = button.getBoundingClientRect();
+          // Inside the bar's own box: a bar that scrolls sideways hides what lies past its edge.
+          expect(box.left >= bar.left && box.right <= bar.right, `${button.getAttribute('part')} inside the bar at ${width}×${height}`).to.equal(true);
           expect(box.bottom, `${button.getAttribute('part')} at ${width}×${height}`).to.be.at.most(window.innerHeight);
           expect(box.right, `${button.getAttribute('part')} within the width`).to.be.at.most(window.innerWidth);
           expect(box.top, `${button.getAttribute('part')} in view`).to.be.at.least(0);
