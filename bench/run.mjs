@@ -31,8 +31,8 @@ const REFERENCE_SYSTEMS = ['floor', 'engine'];
 const FULL_SYSTEMS = SYSTEMS.filter((system) => !REFERENCE_SYSTEMS.includes(system));
 /** The engine speaks our wire protocol: its broker traffic is counted under ours' topics. */
 const trafficOf = (system) => (system === 'engine' ? 'ours' : system);
-/** Parts to run (comma-separated), for working on one figure: pairs, rejoin, idle, kill, crowd. */
-const ALL_PARTS = ['pairs', 'rejoin', 'idle', 'kill', 'files', 'share', 'crowd'];
+/** Parts to run (comma-separated), for working on one figure: pairs, rejoin, idle, kill, files, share, crowd, crypto. */
+const ALL_PARTS = ['pairs', 'rejoin', 'idle', 'kill', 'files', 'share', 'crowd', 'crypto'];
 /** The file sent between two visitors: random bytes, so that nothing compresses. */
 const FILE_MB = 20;
 const PARTS = new Set((process.env.BENCH_PARTS ?? ALL_PARTS.join(',')).split(','));
@@ -87,6 +87,28 @@ async function buildEngine() {
   const bundle = await rollup({ ...config, input: 'src/index.ts', onwarn: () => {} });
   await bundle.write({ ...config.output, file: 'bench/.tmp/engine.js', sourcemap: false });
   await bundle.close();
+}
+
+/** Signaling's cryptography alone (bench/crypto-entry.mjs), for the crypto page. */
+async function buildCrypto() {
+  const { default: config } = await import('../rollup.config.mjs');
+  const bundle = await rollup({ ...config, input: 'bench/crypto-entry.mjs', onwarn: () => {} });
+  await bundle.write({ ...config.output, file: 'bench/.tmp/crypto.js', sourcemap: false });
+  await bundle.close();
+}
+
+/** Our signaling's cryptography in a page, the median of three runs of each figure (ms). */
+async function cryptoCosts(browser, origin) {
+  const runs = [];
+  for (let run = 0; run < 3; run++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${origin}/crypto.html`);
+    await page.waitForFunction(() => typeof window.measureCrypto === 'function');
+    runs.push(await page.evaluate(() => window.measureCrypto()));
+    await context.close();
+  }
+  return Object.fromEntries(Object.keys(runs[0]).map((key) => [key, percentile(runs.map((r) => r[key]), 50)]));
 }
 
 /** Counts what the broker carries, per system, by topic. */
@@ -314,6 +336,7 @@ async function crowdTrial(browser, origin, broker, system, size = 6) {
 async function main() {
   const sizes = { ours: await bundleSizes(), trystero: await buildTrystero(), floor: {}, engine: {} };
   if (SYSTEMS.includes('engine')) await buildEngine();
+  if (PARTS.has('crypto')) await buildCrypto();
   const broker = await startMosquitto();
   started.push(() => broker.stop());
   const pages = await startStaticServer({ '/dist/': 'dist/', '/bench-build/': 'bench/.tmp/', '/mqtt/': 'node_modules/mqtt/dist/', '/': 'bench/pages/' });
@@ -361,6 +384,8 @@ async function main() {
   const crowd = Object.fromEntries(SYSTEMS.map((system) => [system, { allLiveMs: null, links: null, fps: null, presentedFps: null }]));
   for (const system of FULL_SYSTEMS) if (PARTS.has('crowd')) crowd[system] = await crowdTrial(browser, pages.origin, broker, system);
   console.log('6-visitor rooms done');
+  const cryptoMs = PARTS.has('crypto') && FULL_SYSTEMS.includes('ours') ? await cryptoCosts(browser, pages.origin) : {};
+  if (PARTS.has('crypto')) console.log('crypto costs done');
 
   const figures = SYSTEMS.map((system) => {
     const together = raw[system].together;
@@ -392,6 +417,11 @@ async function main() {
       '6 visitors decoded fps per tile (median)': crowd[system].fps?.median ?? null,
       '6 visitors decoded fps per tile (min)': crowd[system].fps?.min ?? null,
       '6 visitors presented fps per tile (median)': crowd[system].presentedFps?.median ?? null,
+      'room key derivation at join (ms)': system === 'ours' ? cryptoMs.deriveMs ?? null : null,
+      'sign per message (ms)': system === 'ours' ? cryptoMs.signMs ?? null : null,
+      'verify per message (ms)': system === 'ours' ? cryptoMs.verifyMs ?? null : null,
+      'sign and seal per message (ms)': system === 'ours' ? cryptoMs.sealMs ?? null : null,
+      'open and verify per message (ms)': system === 'ours' ? cryptoMs.openMs ?? null : null,
       trials: `${together.length}+${staggered.length} pairs${kills[system].length ? `, ${detected.length}/${kills[system].length} kills noticed` : ''}`,
     };
   });
