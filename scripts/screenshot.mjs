@@ -77,6 +77,17 @@ const VIEWS = {
     }, undefined, { timeout: 30000 });
     return ada;
   },
+  /** The Verify panel open: the pair's safety code. */
+  async verify(browser, demo) {
+    const ada = await join(browser, demo, 'shots-verify', 'Ada Lovelace');
+    await join(browser, demo, 'shots-verify', 'Grace Hopper');
+    await decodingAll(ada, 1);
+    const element = ada.locator('video-chat');
+    await element.locator('[part~="remote"]').hover();
+    await element.locator('[part~="button"][part~="verify"]').click();
+    await element.locator('[part~="verify-panel"] [part~="safety-code"]').waitFor();
+    return ada;
+  },
   /** A phone: one remote large, the self-view small. */
   async phone(browser, demo) {
     const ada = await join(browser, demo, 'shots-phone', 'Ada', PHONE);

@@ -116,6 +116,7 @@ export interface VideoChatEventMap {
   'recording-stopped': CustomEvent<RecordingStoppedDetail>;
   'screenshare-started': CustomEvent<ScreenShareDetail>;
   'screenshare-stopped': CustomEvent<ScreenShareDetail>;
+  'peer-verified': CustomEvent<PeerInfo>;
   error: CustomEvent<VideoChatErrorDetail>;
 }
 

@@ -18,6 +18,7 @@ export type VideoChatErrorCode =
   | 'file-transfer-failed'
   | 'room-full'
   | 'clock-skew'
+  | 'identity-changed'
   | 'unsupported';
 
 /** Which case of a code it was. */
@@ -51,6 +52,8 @@ export type ProblemReason =
   | 'unexpected'
   // wrong-password
   | 'foreign-password'
+  // identity-changed: a peer's link presented another DTLS certificate mid-call
+  | 'identity-changed'
   // room-full (`value`: the most visitors the room may hold)
   | 'full'
   // clock-skew (`value`: by how many minutes another visitor's clock differs from this one's)

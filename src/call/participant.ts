@@ -22,7 +22,7 @@ export interface RemoteParticipantEventMap {
   'track-muted': CustomEvent<TrackEventDetail & { muted: boolean }>;
   /** The media path came back after an outage: players should attach afresh (see `generation`). */
   'media-renewed': Event;
-  /** The visitor muted or unmuted, turned its camera off or on, or started or stopped sharing its screen (see `microphoneOn`, `cameraOn`, `screenOn`). */
+  /** The visitor muted or unmuted, turned its camera off or on, started or stopped sharing its screen, or was verified (see `microphoneOn`, `cameraOn`, `screenOn`, `verified`). */
   'state-changed': Event;
 }
 
@@ -30,6 +30,7 @@ export class RemoteParticipant extends TypedEventTarget<RemoteParticipantEventMa
   private readonly tracks = new Map<TrackSource, MediaStreamTrack>();
   private renewals = 0;
   private state: MediaState = { microphone: true, camera: true, screen: false, recording: false };
+  private verifiedByVisitor = false;
 
   constructor(
     /** Random id the visitor picked for this visit. */
@@ -74,6 +75,18 @@ export class RemoteParticipant extends TypedEventTarget<RemoteParticipantEventMa
   setState(state: MediaState): void {
     if ((Object.keys(state) as (keyof MediaState)[]).every((key) => state[key] === this.state[key])) return;
     this.state = { ...state };
+    this.dispatchEvent(new Event('state-changed'));
+  }
+
+  /** Whether this visitor compared the pair's safety code with this participant and found it matched. */
+  get verified(): boolean {
+    return this.verifiedByVisitor;
+  }
+
+  /** Marks the participant verified (see `VideoCall.markVerified`). */
+  setVerified(): void {
+    if (this.verifiedByVisitor) return;
+    this.verifiedByVisitor = true;
     this.dispatchEvent(new Event('state-changed'));
   }
 

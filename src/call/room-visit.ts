@@ -142,11 +142,14 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
     // The first offer is prepared while the camera and the broker connection are still starting
     // (its senders get their tracks once the camera is ready), and the mesh starts as soon as the
     // camera is ready: a visitor arrives with an offer in hand.
-    const earlySpare = prepareOffer({ iceServers: this.options.iceServers }, sources);
+    // The browser makes a DTLS certificate per connection; the safety codes take in each link's.
+    const rtcConfiguration: RTCConfiguration = { iceServers: this.options.iceServers };
+    const earlySpare = prepareOffer(rtcConfiguration, sources);
     earlySpare.catch(() => undefined);
     // Once the mesh has it, closing the mesh discards it.
     this.abort.signal.addEventListener('abort', () => this.mesh || void earlySpare.then((spare) => closePeerConnection(spare, sources), () => undefined), { once: true });
-    const meshReady = Promise.all([mediaReady, this.identity]).then(() => (this.abort.signal.aborted ? undefined : this.startMesh(signal, earlySpare)), () => undefined);
+    const meshReady = Promise.all([mediaReady, this.identity])
+      .then(() => (this.abort.signal.aborted ? undefined : this.startMesh(signal, rtcConfiguration, earlySpare)), () => undefined);
     const ready = await Promise.race([Promise.all([meshReady, signal.connect(this.abort.signal)]), aborted]);
     if (!ready || !ready[0] || !ready[1] || this.abort.signal.aborted) return false;
     const [mesh] = ready;
@@ -194,10 +197,9 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
     await this.signal?.close();
   }
 
-  private startMesh(signal: RoomSignal, earlySpare: Promise<PreparedOffer>): PeerMesh {
-    const { name, iceServers, connectTimeoutMs, sources } = this.options;
-    const { maxFileBytes, maxPeers } = this.options;
-    const mesh = new PeerMesh({ peerId: this.peerId, name, rtcConfiguration: { iceServers }, sources, signal, connectTimeoutMs, earlySpare, maxFileBytes, maxPeers });
+  private startMesh(signal: RoomSignal, rtcConfiguration: RTCConfiguration, earlySpare: Promise<PreparedOffer>): PeerMesh {
+    const { name, connectTimeoutMs, sources, maxFileBytes, maxPeers } = this.options;
+    const mesh = new PeerMesh({ peerId: this.peerId, name, rtcConfiguration, sources, signal, connectTimeoutMs, earlySpare, maxFileBytes, maxPeers });
     mesh.addEventListener('room-full', () => this.dispatchEvent(new Event('room-full')));
     mesh.addEventListener('peer-connected', ({ detail }) => {
       const { link } = detail;
@@ -240,6 +242,11 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
     });
     mesh.addEventListener('peer-failed', ({ detail }) => {
       this.report({ code: 'negotiation-failed', reason: detail.reason, params: { peer: detail.name || detail.peerId, detail: detail.detail } });
+    });
+    mesh.addEventListener('peer-identity-changed', ({ detail }) => {
+      // News only for a peer this visitor verified: for others it is a late description, dropped.
+      if (!this.participantsById.get(detail.peerId)?.verified) return;
+      this.report({ code: 'identity-changed', reason: 'identity-changed', params: { peer: detail.name || detail.peerId } });
     });
     this.mesh = mesh;
     return mesh;

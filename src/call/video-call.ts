@@ -24,6 +24,7 @@ import { cleanChatText, type ChatEntry, type ChatMessage, type FileEntry } from 
 import { cleanFileName } from '../peer/file-lane.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../peer/peer-link.js';
 import { DEFAULT_MAX_PEERS } from '../peer/mesh.js';
+import type { SafetyCode } from '../peer/safety-code.js';
 import { looksGuessable } from './room-names.js';
 
 /** Rooms already warned about on this page. */
@@ -105,6 +106,8 @@ export interface VideoCallEventMap {
   'chat-log': Event;
   /** The camera, microphone or speaker in use changed (see `useDevice`). */
   'device-changed': CustomEvent<DeviceChangedDetail>;
+  /** This visitor said a participant's safety code matched (`markVerified`). */
+  'peer-verified': CustomEvent<RemoteParticipant>;
   /** A device was plugged in or out: lists of devices are out of date. */
   'device-list': Event;
   /** A chat message, a peer's or this visitor's own (see `sendChat`). */
@@ -450,6 +453,31 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
    */
   useDevice(kind: DeviceKind, deviceId: string): Promise<void> {
     return this.devices.use(kind, deviceId);
+  }
+
+  /**
+   * The safety code of this visitor's link with a participant: seven emoji and eight digits that
+   * both see alike, unless someone sits between them. Resolves once the two have exchanged their
+   * parts over the link (a moment after connecting); rejects if the peer is not in the call or the
+   * exchange failed.
+   */
+  async safetyCode(peerId: string): Promise<SafetyCode> {
+    const link = this.visit?.peerMesh?.link(peerId);
+    if (!link || !this.participants.some((p) => p.peerId === peerId)) throw new Error(`safetyCode(): "${peerId}" is not in the call`);
+    const code = await link.safetyCode();
+    if (!code) throw new Error(`safetyCode(): no code with "${peerId}": the link closed, or its exchange did not check out`);
+    return code;
+  }
+
+  /**
+   * Records that this visitor compared the safety code with a participant and it matched: the
+   * participant is `verified` for the rest of the visit. Does nothing for a peer not in the call.
+   */
+  markVerified(peerId: string): void {
+    const participant = this.participants.find((p) => p.peerId === peerId);
+    if (!participant || participant.verified) return;
+    participant.setVerified();
+    this.dispatchEvent(new CustomEvent('peer-verified', { detail: participant }));
   }
 
   /** Turns the camera off or on (kept across devices and joins). */

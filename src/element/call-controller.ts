@@ -75,6 +75,10 @@ export class CallController implements ReactiveController {
       update();
       host.dispatchEvent(chatEvent('recording-stopped', { peerId: call.peerId ?? '', blob: detail.blob }));
     });
+    call.addEventListener('peer-verified', ({ detail: participant }) => {
+      update();
+      host.dispatchEvent(chatEvent('peer-verified', { peerId: participant.peerId, name: this.nameOf(participant.name) }));
+    });
     call.addEventListener('file-progress', ({ detail }) => host.dispatchEvent(chatEvent('file-progress', detail)));
     call.addEventListener('file-received', ({ detail }) => host.dispatchEvent(chatEvent('file-received', detail)));
     call.addEventListener('error', ({ detail }) => {

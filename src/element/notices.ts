@@ -38,6 +38,11 @@ export class NoticesController implements ReactiveController {
     this.notice = '';
   }
 
+  /** Shows a warning in the status line (for as long as a notice stays). */
+  warn(text: string): void {
+    this.show(text);
+  }
+
   /** Copies the page's link (whoever opens it lands in this room) and says so. */
   async copyInvite(): Promise<void> {
     const url = location.href;

@@ -6,14 +6,23 @@ import type { LitElement, ReactiveController } from 'lit';
 import type { VideoCall } from '../call/video-call.js';
 import type { DeviceKind, DeviceLists } from '../media/devices.js';
 import { revokeFileLinks } from './views/chat.js';
+import type { SafetyCode } from '../peer/safety-code.js';
 
-export type Panel = 'chat' | 'settings';
+export type Panel = 'chat' | 'settings' | 'verify';
 
 /** What takes the focus when a panel opens. */
 const FIRST_FIELD: Record<Panel, string> = {
   chat: '[part~="chat-panel"] input[name="message"]',
   settings: '[part~="settings-panel"] select',
+  verify: '[part~="verify-panel"] [part~="close"]',
 };
+
+/** The peer whose safety code the Verify panel shows, and the code once known. */
+export interface Verifying {
+  peerId: string;
+  code?: SafetyCode;
+  failed: boolean;
+}
 
 export class PanelsController implements ReactiveController {
   /** The panel shown beside the tiles, if any. */
@@ -22,6 +31,8 @@ export class PanelsController implements ReactiveController {
   unread = 0;
   /** The browser's devices, read while the settings panel is open. */
   devices?: DeviceLists;
+  /** What the Verify panel shows, while it is open. */
+  verifying?: Verifying;
 
   constructor(
     private readonly host: LitElement,
@@ -47,9 +58,26 @@ export class PanelsController implements ReactiveController {
 
   hostConnected(): void {}
 
+  /** Opens the Verify panel for a peer (its safety code comes a moment later), or closes it. */
+  verify(peerId: string): void {
+    if (this.open === 'verify' && this.verifying?.peerId === peerId) {
+      this.toggle('verify');
+      return;
+    }
+    const verifying: Verifying = { peerId, failed: false };
+    this.verifying = verifying;
+    this.open = undefined;
+    this.toggle('verify');
+    this.call.safetyCode(peerId).then(
+      (code) => (verifying.code = code),
+      () => (verifying.failed = true),
+    ).finally(() => this.host.requestUpdate());
+  }
+
   /** Opens a panel (closing the other) or closes it, and puts the focus in it. */
   toggle(panel: Panel): void {
     this.open = this.open === panel ? undefined : panel;
+    if (this.open !== 'verify') this.verifying = undefined;
     this.host.requestUpdate();
     if (this.open === 'chat') this.unread = 0;
     if (this.open === 'settings') void this.readDevices();

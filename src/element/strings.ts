@@ -54,6 +54,16 @@ export interface Strings {
   fullscreen: string;
   pin: string;
   unpin: string;
+  verify: string;
+  verifyTitle(name: string): string;
+  verifyHow(name: string): string;
+  verifyDigits: string;
+  verifyWaiting: string;
+  verifyFailed: string;
+  itMatches: string;
+  itDoesNotMatch: string;
+  verifiedMark: string;
+  mismatchWarning(name: string): string;
   camera: string;
   microphone: string;
   speaker: string;
@@ -123,6 +133,8 @@ function problemInEnglish({ code, reason, params }: CallProblem): string {
       const direction = reason === 'their-clock-ahead' ? 'ahead of' : 'behind';
       return `Another visitor's clock is ${params.value} minutes ${direction} this device's, so their messages are refused. Whichever clock is wrong, set it to the right time (automatically, in the system settings).`;
     }
+    case 'identity-changed':
+      return `A renegotiation of your verified connection with ${params.peer} came with another encryption certificate. It was refused, and your connection stays as it was; someone may be trying to get between you.`;
     case 'full':
       return `This room is full: it takes ${params.value} people at most. Try again later.`;
     case 'no-webrtc':
@@ -193,6 +205,16 @@ export const english: Strings = {
   fullscreen: 'Fullscreen',
   pin: 'Pin',
   unpin: 'Unpin',
+  verify: 'Verify',
+  verifyTitle: (name) => `Verify ${name}`,
+  verifyHow: (name) => `Compare these with what ${name} sees, by voice or side by side. If they are the same, nobody sits between you.`,
+  verifyDigits: 'Or the digits',
+  verifyWaiting: 'Working out the code…',
+  verifyFailed: 'No code: the connection closed, or its exchange did not check out.',
+  itMatches: 'It matches',
+  itDoesNotMatch: "It doesn't match",
+  verifiedMark: 'Verified',
+  mismatchWarning: (name) => `The codes differ: someone may be between you and ${name}. Leave the call and meet again.`,
   camera: 'Camera',
   microphone: 'Microphone',
   speaker: 'Speaker',

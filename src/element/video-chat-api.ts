@@ -3,6 +3,7 @@ import { property } from 'lit/decorators.js';
 import type { PeerInfo, VideoChatEventMap, VideoChatState } from '../events.js';
 import type { DeviceKind, DeviceLists } from '../media/devices.js';
 import type { SignalingState } from '../call/video-call.js';
+import type { SafetyCode } from '../peer/safety-code.js';
 import { CallController } from './call-controller.js';
 import { english } from './strings.js';
 import { randomRoomName } from '../call/room-names.js';
@@ -221,6 +222,24 @@ export class VideoChatApi extends LitElement {
    */
   useDevice(kind: DeviceKind, deviceId: string): Promise<void> {
     return this.controller.call.useDevice(kind, deviceId);
+  }
+
+  /**
+   * The safety code of this visitor's connection with a peer: `{emoji, digits}`, seven emoji
+   * (`emoji`, a list) and eight digits (`digits`, a string) that both visitors see alike unless
+   * someone sits between them. Compare them by voice or side by side, then call `markVerified`.
+   * Resolves a moment after the two connected; rejects if the peer is not in the call.
+   */
+  safetyCode(peerId: string): Promise<SafetyCode> {
+    return this.controller.call.safetyCode(peerId);
+  }
+
+  /**
+   * Records that this visitor compared the safety code with a peer and it matched: its tile gets
+   * the part `verified` and `peer-verified` fires. The tile's Verify button does the same.
+   */
+  markVerified(peerId: string): void {
+    this.controller.call.markVerified(peerId);
   }
 
   override addEventListener<K extends keyof VideoChatEventMap>(

@@ -8,6 +8,7 @@ import { videoChatStyles } from './video-chat.styles.js';
 import { chatPanel } from './views/chat.js';
 import { callControls, prejoinControls } from './views/controls.js';
 import { settingsPanel } from './views/settings.js';
+import { verifyPanel } from './views/verify.js';
 import { emptyNote, remoteTiles, screenTiles, selfTile, tileLayout, type TileContext } from './views/tiles.js';
 
 /**
@@ -29,6 +30,7 @@ import { emptyNote, remoteTiles, screenTiles, selfTile, tileLayout, type TileCon
  * @fires recording-stopped - The recording ended (`stopRecording()`, the record button, or leaving). `detail: {peerId, blob}`: a `video/webm` Blob with its duration written in; a download link is offered too.
  * @fires screenshare-started - This visitor started sharing its screen. `detail: {peerId}` (its own).
  * @fires screenshare-stopped - This visitor stopped sharing: `stopShare()`, the share button, the browser's own "Stop sharing", or leaving. `detail: {peerId}`.
+ * @fires peer-verified - This visitor marked a peer verified (`markVerified()` or the Verify panel's "It matches"). `detail: {peerId, name}`.
  * @fires device-changed - The camera, microphone or speaker in use changed: chosen (`useDevice()` or the settings panel) or a fallback for one that was unplugged. `detail: {kind, deviceId, label}`.
  * @fires error - Something went wrong; does not bubble. `detail: {code, reason, message}`, codes `bad-attribute`, `media-denied`, `media-unavailable`, `share-denied` (the screen picker was cancelled or refused), `file-too-large`, `file-transfer-failed`, `broker-unreachable`, `negotiation-failed`, `wrong-password`, `message-refused` (a peer's message too large, malformed or over the rate; once per peer and reason), `clock-skew` (another visitor's clock differs from this one's by more than 10 minutes, so messages are refused), `room-full` (the room already holds `max-peers` visitors: this one connects to nobody and leaves), `unsupported`.
  *
@@ -41,6 +43,7 @@ import { emptyNote, remoteTiles, screenTiles, selfTile, tileLayout, type TileCon
  * @csspart muted - Added to a tile while its visitor's microphone is off.
  * @csspart camera-off - Added to a tile while its visitor's camera is off; the tile shows the visitor's initials.
  * @csspart avatar - The initials shown on a camera-off tile.
+ * @csspart verified - Added to the tile of a peer this visitor verified by comparing safety codes.
  * @csspart recording - Added to the tile of a visitor who records the call; it shows a REC mark.
  * @csspart record - The record toggle: named "Record", `aria-pressed="true"` while recording.
  * @csspart download - The link to download the last recording, shown when it stops.
@@ -51,7 +54,7 @@ import { emptyNote, remoteTiles, screenTiles, selfTile, tileLayout, type TileCon
  * @csspart pin - A tile's pin button: puts the tile in the spotlight, `aria-pressed="true"` while pinned.
  * @csspart empty - The note shown while nobody else is in the room.
  * @csspart controls - The bar of call controls; it stays at the bottom of the window while the element runs below it.
- * @csspart button - Every button; also `mic`, `camera`, `record`, `share`, `chat`, `settings`, `invite`, `leave`, `join`, `unmute`, `send`, `close`, `pip`, `fullscreen` or `pin`. Icon buttons carry their name as `aria-label` and show it as a tooltip.
+ * @csspart button - Every button; also `mic`, `camera`, `record`, `share`, `chat`, `settings`, `invite`, `leave`, `join`, `unmute`, `send`, `close`, `pip`, `fullscreen`, `pin`, `verify`, `matches` or `mismatch`. Icon buttons carry their name as `aria-label` and show it as a tooltip.
  * @csspart invite - Copies the page's link, for inviting others to the room (the status line says it did).
  * @csspart share - The screen-share toggle: named "Share screen", `aria-pressed="true"` while sharing.
  * @csspart chat - The chat button: opens and closes the chat panel; its name counts unread messages.
@@ -60,6 +63,12 @@ import { emptyNote, remoteTiles, screenTiles, selfTile, tileLayout, type TileCon
  * @csspart send - The chat panel's send button.
  * @csspart attach - The chat panel's button to send files (the panel also takes files dropped on it).
  * @csspart settings - The settings button, in the control bar and in the pre-join view: opens the settings panel.
+ * @csspart verify - A peer's tile's Verify button (shown on hover and focus): opens the Verify panel with the pair's safety code.
+ * @csspart verify-panel - The Verify panel: the safety code as seven emoji with their names and as eight digits, and the buttons "It matches" (part `matches`: marks the peer verified) and "It doesn't match" (part `mismatch`: a warning in the status line).
+ * @csspart safety-code - The list of the code's emoji in the Verify panel.
+ * @csspart safety-digits - The code's digits in the Verify panel.
+ * @csspart matches - The Verify panel's "It matches" button.
+ * @csspart mismatch - The Verify panel's "It doesn't match" button.
  * @csspart settings-panel - The settings panel: camera, microphone and (where the browser can choose one) speaker.
  * @csspart close - A panel's close button.
  * @csspart mic - The microphone toggle: named "Mute", `aria-pressed="true"` while muted.
@@ -105,6 +114,27 @@ export class VideoChat extends VideoChatApi {
       // A failure is reported as an `error` event already.
       onChoose: (kind, deviceId) => void this.useDevice(kind, deviceId).catch(() => undefined),
       onClose: () => this.panels.toggle('settings'),
+    }, this.strings);
+  }
+
+  private verifyView() {
+    const { verifying } = this.panels;
+    const participant = this.controller.call.participants.find((p) => p.peerId === verifying?.peerId);
+    if (!verifying || !participant) return nothing;
+    const name = this.controller.nameOf(participant.name);
+    return verifyPanel({
+      name,
+      code: verifying.code,
+      failed: verifying.failed,
+      onMatches: () => {
+        this.markVerified(participant.peerId);
+        this.panels.toggle('verify');
+      },
+      onMismatch: () => {
+        this.notices.warn(this.strings.mismatchWarning(name));
+        this.panels.toggle('verify');
+      },
+      onClose: () => this.panels.toggle('verify'),
     }, this.strings);
   }
 
@@ -180,6 +210,7 @@ export class VideoChat extends VideoChatApi {
       spotlight: layout?.spotlight,
       pinned: this.pinned,
       onPin: (key) => (this.pinned = this.pinned === key ? undefined : key),
+      onVerify: (peerId) => this.panels.verify(peerId),
       onMetadata: (event) => this.playback.play(event),
     };
     const { open } = this.panels;
@@ -202,6 +233,7 @@ export class VideoChat extends VideoChatApi {
           </div>
           ${open === 'settings' ? this.settingsView() : nothing}
           ${inCall && open === 'chat' ? this.chatView() : nothing}
+          ${inCall && open === 'verify' ? this.verifyView() : nothing}
         </div>
         ${layout ? this.controlsView(layout.participants.length) : this.prejoinView()}
         ${this.statusView()}

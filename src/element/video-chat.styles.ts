@@ -504,9 +504,50 @@ export const videoChatStyles = css`
   [part~='leave'] {
     background: #b42318;
   }
-  [part~='join'] {
+  [part~='join'],
+  [part~='matches'] {
     background: var(--video-chat-accent, #2563eb);
     color: #fff;
+  }
+  /* The safety code: seven emoji with their names, then the digits. */
+  .safety-code {
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(64px, 1fr));
+    gap: 8px;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+    text-align: center;
+  }
+  .safety-code .emoji {
+    display: block;
+    font-size: 2rem;
+    line-height: 1.2;
+  }
+  .safety-code .emoji-name {
+    font-size: 0.8em;
+    opacity: 0.85;
+  }
+  .digits-label {
+    margin: 0;
+    opacity: 0.85;
+  }
+  .digits {
+    margin: 0;
+    font-size: 1.5rem;
+    font-variant-numeric: tabular-nums;
+    letter-spacing: 0.1em;
+  }
+  .verify-answers {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--video-chat-gap, 8px);
+  }
+  .verified-mark {
+    display: inline-flex;
+    margin-inline-end: 4px;
+    color: #4ade80;
+    vertical-align: -0.2em;
   }
   [part~='prejoin'] {
     display: grid;

@@ -5,6 +5,7 @@
  * band (same id on both sides), so it costs no extra signaling.
  */
 import type { LocalSources, MediaState } from '../media/local-sources.js';
+import type { SafetyExchange } from './safety-code.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 
 export const HEARTBEAT_INTERVAL_MS = 250;
@@ -47,6 +48,7 @@ export class ControlChannel extends TypedEventTarget<ControlChannelEventMap> {
   remoteState?: MediaState;
   private readonly channel: RTCDataChannel;
   private timer?: ReturnType<typeof setInterval>;
+  private safety?: SafetyExchange;
   private readonly sendState = () => this.send(STATE_PREFIX + JSON.stringify(this.sources.state));
 
   constructor(pc: RTCPeerConnection, private readonly sources: LocalSources) {
@@ -56,12 +58,14 @@ export class ControlChannel extends TypedEventTarget<ControlChannelEventMap> {
     this.channel.addEventListener('open', () => {
       this.heard();
       this.sendState();
+      void this.safety?.start();
       // Ticking starts only now: before the channel opens there is nothing to send or to miss, and
       // a prepared offer may wait a long time for its peer.
       if (this.channel.readyState === 'open') this.timer ??= setInterval(() => this.tick(), HEARTBEAT_INTERVAL_MS);
     }, { once: true });
     this.channel.addEventListener('message', ({ data }) => {
       this.heard();
+      if (typeof data === 'string' && this.safety?.handle(data)) return;
       if (data === 'bye') this.dispatchEvent(new Event('bye'));
       const state = parseState(data);
       const before = this.remoteState;
@@ -70,6 +74,17 @@ export class ControlChannel extends TypedEventTarget<ControlChannelEventMap> {
         this.dispatchEvent(new Event('state'));
       }
     });
+  }
+
+  /** Runs the pair's safety-code exchange over this channel, from when it opens. */
+  attachSafety(exchange: SafetyExchange): void {
+    this.safety = exchange;
+    if (this.channel.readyState === 'open') void exchange.start();
+  }
+
+  /** Sends a message of a layer above (the safety-code exchange), if the channel is open. */
+  sendText(message: string): void {
+    this.send(message);
   }
 
   /** Says goodbye to the peer directly (best effort). */

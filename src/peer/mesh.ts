@@ -78,6 +78,8 @@ export interface PeerMeshEventMap {
   'peer-message': CustomEvent<PeerInfo & { lane: Lane; data: unknown }>;
   /** A file transfer with a peer moved, arrived or failed (see `FileLane`). */
   'peer-file': CustomEvent<PeerFileDetail>;
+  /** A description for a connected peer's link carried another certificate; it was not applied. */
+  'peer-identity-changed': CustomEvent<PeerInfo>;
   /** A peer's message was refused: too large, malformed or one too many. */
   'peer-message-refused': CustomEvent<PeerInfo & { lane: Lane; reason: RefusalReason }>;
   /**
@@ -511,6 +513,9 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
         this.dispatchEvent(new CustomEvent('peer-file', { detail: { peerId: remotePeerId, name: link.remoteName, type, ...detail } as PeerFileDetail }));
       });
     }
+    link.addEventListener('identity-changed', () => {
+      this.dispatchEvent(new CustomEvent('peer-identity-changed', { detail: { peerId: remotePeerId, name: link.remoteName } }));
+    });
     link.addEventListener('failed', (event) => {
       if (this.links.get(remotePeerId) !== link) return;
       const { wasConnected, silent, reason, detail } = event.detail;

@@ -9,6 +9,7 @@ import { sourceOf, transceiverOf, type LocalSourceName, type LocalSources, type 
 import { LIMITS, type CandidateSignal, type DescriptionSignal, type DirectedSignal } from '../signaling/messages.js';
 import { addWantedTransceivers, closePeerConnection, completeAnswer, createPeerConnection, type PeerConnection } from './connection-factory.js';
 import type { ControlChannel } from './control-channel.js';
+import { SafetyExchange, sdpFingerprint, type SafetyCode } from './safety-code.js';
 import { PeerMessaging } from './messaging.js';
 import { FileLane } from './file-lane.js';
 import { firstCandidates, type PreparedOffer } from './prepared-offer.js';
@@ -94,6 +95,11 @@ export interface PeerLinkEventMap {
   bye: Event;
   /** The peer told its media state (muted, camera off); see `remoteState`. */
   'remote-state': Event;
+  /**
+   * A description for this connected link carried another certificate than the one DTLS checked
+   * (a stale one from another connection, or someone else's): it was not applied.
+   */
+  'identity-changed': Event;
 }
 
 const CANDIDATE_BATCH_MS = 15;
@@ -122,6 +128,19 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   private disconnectTimer?: ReturnType<typeof setTimeout>;
   private politeRecoveryTimer?: ReturnType<typeof setTimeout>;
   private control?: ControlChannel;
+  /**
+   * The remote certificate's fingerprint once the pair first connected: the one DTLS checked.
+   * Before that, descriptions may come and go (glare, a prepared offer, a late answer).
+   */
+  private remoteFingerprint?: string;
+  private readonly safety = new SafetyExchange(
+    (message) => this.control?.sendText(message),
+    () => {
+      const own = sdpFingerprint(this.pc.currentLocalDescription?.sdp);
+      const remote = this.remoteFingerprint;
+      return own && remote ? { own: { peerId: this.options.localPeerId, fingerprint: own }, remote: { peerId: this.remotePeerId, fingerprint: remote } } : undefined;
+    },
+  );
   private restarts = 0;
   /** When the current attempt to connect began (the start, or the last ICE restart). */
   private attemptStartedAt = 0;
@@ -252,6 +271,15 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     sender.setParameters(parameters).catch(() => (this.appliedQuality = undefined));
   }
 
+  /**
+   * The pair's safety code, once both sides have exchanged their nonces over the control channel
+   * (see safety-code.ts); undefined if the exchange failed or the link closed first.
+   */
+  safetyCode(): Promise<SafetyCode | undefined> {
+    if (this.safety.settled || this.state === 'closed') return Promise.resolve(this.safety.code);
+    return new Promise((resolve) => this.safety.addEventListener('settled', () => resolve(this.safety.code), { once: true }));
+  }
+
   /** Says goodbye over the peer-to-peer control channel (best effort; signaling says it too). */
   sayBye(): void {
     this.control?.sendBye();
@@ -261,6 +289,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   close(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    this.safety.abandon();
     clearTimeout(this.watchdog);
     clearTimeout(this.candidateTimer);
     clearTimeout(this.disconnectTimer);
@@ -306,6 +335,12 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     if (this.ignoreOffer) return;
     // An answer that arrives when we have no offer out is stale (for example after a rollback).
     if (signal.kind === 'answer' && this.pc.signalingState !== 'have-local-offer') return;
+    // Once connected, the peer's certificate is the one DTLS checked: a description with another
+    // one is not this connection's (a late one from an earlier connection, or someone else's).
+    if (this.remoteFingerprint && sdpFingerprint(signal.sdp) !== this.remoteFingerprint) {
+      this.dispatchEvent(new Event('identity-changed'));
+      return;
+    }
     await this.pc.setRemoteDescription({ type: signal.kind, sdp: signal.sdp });
     if (signal.kind === 'offer') {
       // The other side is renegotiating (perhaps restarting ICE): no need for our own restart.
@@ -388,6 +423,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
       this.messaging.attach({ app: lanes.app, chat: lanes.chat });
       this.files.attach(lanes.file);
     }
+    control.attachSafety(this.safety);
     control.addEventListener('bye', () => this.dispatchEvent(new Event('bye')));
     control.addEventListener('state', () => this.dispatchEvent(new Event('remote-state')));
     control.addEventListener('silent', () => this.recover('silent'));
@@ -406,6 +442,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
       this.restarts = 0;
       if (this.state !== 'connected') {
         this.state = 'connected';
+        this.remoteFingerprint ??= sdpFingerprint(this.pc.currentRemoteDescription?.sdp);
         if (this.sendQuality) this.setSendQuality(this.sendQuality);
         this.addWantedTransceivers();
         this.dispatchEvent(new Event('connected'));

@@ -25,6 +25,7 @@ import Volume2 from 'lucide/dist/esm/icons/volume-2.mjs';
 import X from 'lucide/dist/esm/icons/x.mjs';
 import Circle from 'lucide/dist/esm/icons/circle-dot.mjs';
 import Link from 'lucide/dist/esm/icons/link.mjs';
+import ShieldCheck from 'lucide/dist/esm/icons/shield-check.mjs';
 
 type IconNode = [tag: string, attributes: Record<string, string | number>][];
 
@@ -49,6 +50,7 @@ const ICONS = {
   close: X,
   record: Circle,
   invite: Link,
+  verify: ShieldCheck,
 } satisfies Record<string, IconNode>;
 
 export type IconName = keyof typeof ICONS;

@@ -46,7 +46,7 @@ export function initials(name: string): string {
   return letters.join('').toLocaleUpperCase();
 }
 
-type TileState = { microphone: boolean; camera: boolean; recording?: boolean };
+type TileState = { microphone: boolean; camera: boolean; recording?: boolean; verified?: boolean };
 
 /** Tile keys: `local`, `local:screen`, a peer id, or a peer id and `:screen`. */
 export const screenKey = (key: string) => `${key}:screen`;
@@ -60,6 +60,8 @@ export interface TileContext {
   /** The key of the pinned tile, if any. */
   pinned?: string;
   onPin(key: string): void;
+  /** Opens the Verify panel for a remote peer. */
+  onVerify(peerId: string): void;
   onMetadata(event: Event): void;
 }
 
@@ -69,12 +71,13 @@ function tileParts(key: string, kinds: string[], state: TileState | undefined, c
   if (state && !state.microphone) parts.push('muted');
   if (state && !state.camera) parts.push('camera-off');
   if (state?.recording) parts.push('recording');
+  if (state?.verified) parts.push('verified');
   if (context.spotlight === key) parts.push('spotlight');
   return parts.join(' ');
 }
 
-/** Picture-in-picture, fullscreen and pin: shown on hover and focus. */
-function tileActions(key: string, label: string, context: TileContext) {
+/** Picture-in-picture, fullscreen, pin and, on a peer's camera tile, verify: shown on hover and focus. */
+function tileActions(key: string, label: string, context: TileContext, verifiable: boolean) {
   const { strings } = context;
   const video = (event: Event) => (event.currentTarget as HTMLElement).closest('figure')?.querySelector('video');
   const pinned = context.pinned === key;
@@ -87,16 +90,20 @@ function tileActions(key: string, label: string, context: TileContext) {
       @click=${(event: Event) => void (event.currentTarget as HTMLElement).closest('figure')?.requestFullscreen().catch(() => undefined)}>${icon('fullscreen')}</button>
     <button part="button pin" class="icon-button small" aria-label=${strings.pin} data-tooltip=${pinned ? strings.unpin : strings.pin} aria-pressed=${pinned ? 'true' : 'false'}
       @click=${() => context.onPin(key)}>${icon('pin')}</button>
+    ${verifiable
+      ? html`<button part="button verify" class="icon-button small" aria-label=${strings.verify} data-tooltip=${strings.verify}
+          @click=${() => context.onVerify(key)}>${icon('verify')}</button>`
+      : nothing}
   </div>`;
 }
 
 /** What a tile shows over its video: the visitor's initials while its camera is off, its name with a mic-off mark, and its actions. */
-function tileOverlay(key: string, name: string, state: TileState | undefined, context: TileContext) {
+function tileOverlay(key: string, name: string, state: TileState | undefined, context: TileContext, verifiable = false) {
   const { strings } = context;
   return html`${state && !state.camera ? html`<div part="avatar" aria-hidden="true"><span>${initials(name)}</span></div>` : nothing}
     ${state?.recording ? html`<span class="recording-mark" role="img" aria-label=${strings.recordingMark}>${icon('record')}<span aria-hidden="true">REC</span></span>` : nothing}
-    <figcaption part="name">${state && !state.microphone ? html`<span class="muted-mark" role="img" aria-label=${strings.microphoneOff}>${icon('mic-off')}</span>` : nothing}<span class="label">${name}</span></figcaption>
-    ${tileActions(key, name, context)}`;
+    <figcaption part="name">${state?.verified ? html`<span class="verified-mark" role="img" aria-label=${strings.verifiedMark}>${icon('verify')}</span>` : nothing}${state && !state.microphone ? html`<span class="muted-mark" role="img" aria-label=${strings.microphoneOff}>${icon('mic-off')}</span>` : nothing}<span class="label">${name}</span></figcaption>
+    ${tileActions(key, name, context, verifiable)}`;
 }
 
 export interface SelfTileView {
@@ -122,10 +129,10 @@ export function remoteTiles(participants: RemoteParticipant[], context: TileCont
     (participant) => participant.peerId,
     (participant) => {
       const name = context.nameOf(participant.name);
-      const state = { microphone: participant.microphoneOn, camera: participant.cameraOn, recording: participant.recordingOn };
+      const state = { microphone: participant.microphoneOn, camera: participant.cameraOn, recording: participant.recordingOn, verified: participant.verified };
       return html`<figure part=${tileParts(participant.peerId, ['remote'], state, context)} data-peer-id=${participant.peerId}>
         <video part="video" .srcObject=${playerStream(participant)} autoplay playsinline aria-label=${context.strings.videoOf(name)} @loadedmetadata=${context.onMetadata}></video>
-        ${tileOverlay(participant.peerId, name, state, context)}
+        ${tileOverlay(participant.peerId, name, state, context, true)}
       </figure>`;
     },
   );
