@@ -46,3 +46,13 @@ export function looksGuessable(room: string): boolean {
   const parts = room.trim().split(/[\s_.-]+/).filter(Boolean);
   return parts.reduce((bits, part) => bits + partBits(part), 0) < GUESSABLE_BELOW_BITS;
 }
+
+/** Rooms already warned about on this page. */
+const warnedRooms = new Set<string>();
+
+/** Tells the site's developer, once per room, that a room without a password looks guessable. */
+export function warnIfGuessable(room: string, password: string): void {
+  if (password || !looksGuessable(room) || warnedRooms.has(room)) return;
+  warnedRooms.add(room);
+  console.warn(`video-chat: the room "${room}" has no password and its name looks guessable. Whoever guesses it can join and read the call's signaling. Use an unguessable name (VideoChat.randomRoom() makes one) or set a password.`);
+}

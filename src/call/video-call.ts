@@ -16,8 +16,6 @@ import { LocalSources } from '../media/local-sources.js';
 import { describeError, type CallProblem } from '../problems.js';
 import type { SignalingState } from '../signaling/room-signal.js';
 import { cleanName } from '../signaling/messages.js';
-
-export type { SignalingState };
 import { TypedEventTarget } from '../typed-event-target.js';
 import { encodeMessage } from '../peer/messaging.js';
 import { cleanChatText, type ChatEntry, type ChatMessage, type FileEntry } from './chat.js';
@@ -25,21 +23,13 @@ import { cleanFileName } from '../peer/file-lane.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../peer/peer-link.js';
 import { DEFAULT_MAX_PEERS } from '../peer/mesh.js';
 import type { SafetyCode } from '../peer/safety-code.js';
-import { looksGuessable } from './room-names.js';
-
-/** Rooms already warned about on this page. */
-const warnedRooms = new Set<string>();
-
-/** Tells the site's developer, once per room, that a room without a password looks guessable. */
-function warnIfGuessable(room: string, password: string): void {
-  if (password || !looksGuessable(room) || warnedRooms.has(room)) return;
-  warnedRooms.add(room);
-  console.warn(`video-chat: the room "${room}" has no password and its name looks guessable. Whoever guesses it can join and read the call's signaling. Use an unguessable name (VideoChat.randomRoom() makes one) or set a password.`);
-}
+import { warnIfGuessable } from './room-names.js';
 import { LocalDevices, type DeviceChangedDetail } from './local-devices.js';
 import { parseBrokerUrls, parseIceServers } from './config.js';
 import type { RemoteParticipant } from './participant.js';
 import { RoomVisit } from './room-visit.js';
+
+export type { SignalingState };
 
 /**
  * `idle`: nothing captured, not in a room. `previewing`: the camera is on for a pre-join preview.

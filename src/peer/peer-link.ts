@@ -137,7 +137,8 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     (message) => this.control?.sendText(message),
     () => {
       const own = sdpFingerprint(this.pc.currentLocalDescription?.sdp);
-      const remote = this.remoteFingerprint;
+      // The connection's own, should its message beat our note of the state change.
+      const remote = this.remoteFingerprint ?? sdpFingerprint(this.pc.currentRemoteDescription?.sdp);
       return own && remote ? { own: { peerId: this.options.localPeerId, fingerprint: own }, remote: { peerId: this.remotePeerId, fingerprint: remote } } : undefined;
     },
   );
