@@ -20,6 +20,7 @@ import type { FileLaneEventMap, FileOffer } from './file-lane.js';
 import { PeerLink, type LinkFailure, type SendQuality } from './peer-link.js';
 import { prepareOffer, type PreparedOffer } from './prepared-offer.js';
 import { TypedEventTarget } from '../typed-event-target.js';
+import { RateBudget } from '../rate-budget.js';
 
 /** What the mesh needs from signaling; the MQTT RoomSignal provides it. */
 export interface SignalPort {
@@ -133,7 +134,7 @@ const SPARE_MAX_AGE_MS = 5 * 60_000;
 
 /** "The room is full" replies: a few, then one a second at most, however many newcomers knock. */
 const FULL_REPLY_BURST = 5;
-const FULL_REPLY_INTERVAL_MS = 1000;
+const FULL_REPLIES_PER_SECOND = 1;
 
 export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   private readonly links = new Map<string, PeerLink>();
@@ -154,7 +155,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   private joinedAtTime?: number;
   /** Whether any link of ours has connected: until then we are the newcomer. */
   private metAnyone = false;
-  private fullReplies = { tokens: FULL_REPLY_BURST, at: 0 };
+  private readonly fullReplies = new RateBudget(FULL_REPLY_BURST, FULL_REPLIES_PER_SECOND);
 
   constructor(private readonly options: PeerMeshOptions) {
     super();
@@ -269,12 +270,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
 
   /** Tells a newcomer the room is full, within a small budget shared by all newcomers. */
   private replyFull(newcomer: string): void {
-    const now = performance.now();
-    const budget = this.fullReplies;
-    budget.tokens = Math.min(FULL_REPLY_BURST, budget.tokens + (now - budget.at) / FULL_REPLY_INTERVAL_MS);
-    budget.at = now;
-    if (budget.tokens < 1) return;
-    budget.tokens--;
+    if (!this.fullReplies.take(performance.now())) return;
     this.options.signal.sendTo({ kind: 'full', from: this.options.peerId, to: newcomer });
   }
 

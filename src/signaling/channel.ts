@@ -13,6 +13,7 @@ import { LIMITS, parseSignal, toWire, type Signal } from './messages.js';
 import { pack, unpack } from './compression.js';
 import { createIdentity, sign, SignatureCheck, SIGNATURE_BYTES, type Identity } from './identity.js';
 import { base64Url, deriveRoomKeys, fromBase64Url, open, seal, type RoomKeys } from './room-crypto.js';
+import { RateBudget } from '../rate-budget.js';
 
 export const TOPIC_PREFIX = 'video-chat-element/v2';
 
@@ -98,7 +99,7 @@ interface SenderState {
   highest: number;
   /** Bit i set: sequence number `highest - i` was seen. */
   seen: bigint;
-  budget: Budget;
+  budget: RateBudget;
   /** When its last message was accepted. */
   lastAt: number;
 }
@@ -125,27 +126,6 @@ function isReplay(state: SenderState, seq: number): boolean {
   return false;
 }
 
-/** A token bucket: `take` spends one if there is one. */
-class Budget {
-  private tokens: number;
-  private refilledAt?: number;
-
-  constructor(private readonly burst: number, private readonly perSecond: number) {
-    this.tokens = burst;
-  }
-
-  take(now: number): boolean {
-    // A clock corrected backwards refills nothing rather than a negative amount, which would
-    // silence the sender for as long as the correction.
-    const elapsedMs = this.refilledAt === undefined ? 0 : Math.max(0, now - this.refilledAt);
-    this.tokens = Math.min(this.burst, this.tokens + (elapsedMs / 1000) * this.perSecond);
-    this.refilledAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens--;
-    return true;
-  }
-}
-
 /**
  * Remembers each sender's recent sequence numbers and spends its rate budget. Bounded: new
  * senders share one small budget (invented ids buy nothing), and a sender is forgotten only when
@@ -153,7 +133,7 @@ class Budget {
  */
 class SenderBook {
   private readonly senders = new Map<string, SenderState>();
-  private readonly newcomers = new Budget(NEW_SENDER_BURST, NEW_SENDER_RATE_PER_SECOND);
+  private readonly newcomers = new RateBudget(NEW_SENDER_BURST, NEW_SENDER_RATE_PER_SECOND);
 
   check(from: string, seq: number, now: number, replayable: boolean): DropReason | undefined {
     // Goodbyes skip the window (see decode) and the budgets: anyone who saw a will or a goodbye
@@ -171,7 +151,7 @@ class SenderBook {
         if (now - oldest.lastAt < SENDER_MEMORY_MS) return 'overload';
         this.senders.delete(oldestId);
       }
-      state = { highest: 0, seen: 0n, budget: new Budget(SENDER_BURST, SENDER_RATE_PER_SECOND), lastAt: now };
+      state = { highest: 0, seen: 0n, budget: new RateBudget(SENDER_BURST, SENDER_RATE_PER_SECOND), lastAt: now };
     }
     this.senders.set(from, state);
     // Replays are refused before the rate budget is spent, so replaying a peer's old messages
