@@ -11,6 +11,7 @@ import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import alias from '@rollup/plugin-alias';
 import commonjs from '@rollup/plugin-commonjs';
+import minifyHTML from '@lit-labs/rollup-plugin-minify-html-literals';
 import inject from '@rollup/plugin-inject';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import typescript from '@rollup/plugin-typescript';
@@ -64,7 +65,6 @@ export default {
         { find: /^url$/, replacement: shim('url.mjs') },
         { find: /^ws$/, replacement: shim('empty.mjs') },
         { find: /^readable-stream$/, replacement: shim('readable-stream.mjs') },
-        { find: /^abort-controller$/, replacement: shim('abort-controller.mjs') },
         // Both `process` (injected below) and readable-stream's `process/`.
         { find: /^process\/?$/, replacement: shim('process.mjs') },
       ],
@@ -79,6 +79,13 @@ export default {
       include: ['src/**/*.ts'],
       compilerOptions: { declaration: false, sourceMap: true, noEmit: false },
     }),
-    terser({ format: { comments: false }, compress: { passes: 2 } }),
+    // The whitespace of our html`` and css`` templates (Lit's own minifier, on the compiled JS).
+    minifyHTML({ include: ['src/**/*.ts'] }),
+    terser({
+      format: { comments: false },
+      // MQTT.js's `this.log` / `client.log` and mqtt-packet's and the streams' `debug` are no-ops
+      // here (the debug shim); dropping the calls drops their message strings too.
+      compress: { passes: 2, pure_funcs: ['this.log', 'client.log', 'debug'] },
+    }),
   ],
 };

@@ -1,19 +1,16 @@
-// `readable-stream` as MQTT.js, mqtt-packet and bl use it: the four stream classes, without the
-// package index (lib/stream.js), which also pulls in pipeline, compose, the stream operators and
-// promises. Removed: those four extras and PassThrough, which nothing in the bundle calls.
-// Kept, and set here as the index sets them: `Stream._isUint8Array` and `Stream._uint8ArrayToBuffer`,
-// which Readable.push() and Writable.write() call for every Uint8Array chunk (the WebSocket
-// stream's writes and its flush on close). Without them every Leave and every lost broker
-// connection threw "_isUint8Array is not a function" into the page.
-import { Buffer } from 'buffer';
-import legacy from 'readable-stream/lib/internal/streams/legacy.js';
+// `readable-stream` as MQTT.js, mqtt-packet and bl use it, taken from the package's 3.x line
+// (installed as `readable-stream-3`): the same four stream classes MQTT.js's browser path needs
+// (Readable, Writable, Duplex, Transform), at about half the gzip weight of 4.x, whose Node-core
+// port brings primordials, validators, a full error table, duplexify, compose and the stream
+// operators along with every class. Removed: PassThrough, finished, pipeline, which nothing in
+// the bundle calls. 3.x checks Uint8Array chunks itself, so the `_isUint8Array` hooks 4.x needs
+// on its Stream class are not needed here.
+import Readable from 'readable-stream-3/lib/_stream_readable.js';
+import Writable from 'readable-stream-3/lib/_stream_writable.js';
+import Duplex from 'readable-stream-3/lib/_stream_duplex.js';
+import Transform from 'readable-stream-3/lib/_stream_transform.js';
 
-const { Stream } = legacy;
-Stream._isUint8Array = (value) => value instanceof Uint8Array;
-Stream._uint8ArrayToBuffer = (chunk) => Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+/** 3.x's package index makes the Readable class double as the Stream export; so does this. */
+const Stream = Readable;
 
-export { Stream };
-export { default as Readable } from 'readable-stream/lib/internal/streams/readable.js';
-export { default as Writable } from 'readable-stream/lib/internal/streams/writable.js';
-export { default as Duplex } from 'readable-stream/lib/internal/streams/duplex.js';
-export { default as Transform } from 'readable-stream/lib/internal/streams/transform.js';
+export { Stream, Readable, Writable, Duplex, Transform };

@@ -1,6 +1,5 @@
 import '../support/page-guard.js';
 import { expect } from '@open-wc/testing';
-import AbortControllerShim from '../../scripts/mqtt-browser/abort-controller.mjs';
 import createDebug from '../../scripts/mqtt-browser/debug.mjs';
 import { parse } from '../../scripts/mqtt-browser/url.mjs';
 
@@ -21,9 +20,5 @@ describe('MQTT.js shims of the drop-in bundle', () => {
     const log = createDebug('mqttjs:client');
     expect(log.enabled).to.equal(false);
     expect(log('anything', 1)).to.equal(undefined);
-  });
-
-  it('abort-controller: the browser\'s own', () => {
-    expect(AbortControllerShim).to.equal(globalThis.AbortController);
   });
 });
