@@ -98,14 +98,14 @@ async function buildCrypto() {
 }
 
 /** Our signaling's cryptography in a page, the median of three runs of each figure (ms). */
-async function cryptoCosts(browser, origin) {
+async function cryptoCosts(browser, origin, brokerUrl) {
   const runs = [];
   for (let run = 0; run < 3; run++) {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${origin}/crypto.html`);
     await page.waitForFunction(() => typeof window.measureCrypto === 'function');
-    runs.push(await page.evaluate(() => window.measureCrypto()));
+    runs.push(await page.evaluate((broker) => window.measureCrypto(broker), brokerUrl));
     await context.close();
   }
   return Object.fromEntries(Object.keys(runs[0]).map((key) => [key, percentile(runs.map((r) => r[key]), 50)]));
@@ -384,7 +384,7 @@ async function main() {
   const crowd = Object.fromEntries(SYSTEMS.map((system) => [system, { allLiveMs: null, links: null, fps: null, presentedFps: null }]));
   for (const system of FULL_SYSTEMS) if (PARTS.has('crowd')) crowd[system] = await crowdTrial(browser, pages.origin, broker, system);
   console.log('6-visitor rooms done');
-  const cryptoMs = PARTS.has('crypto') && FULL_SYSTEMS.includes('ours') ? await cryptoCosts(browser, pages.origin) : {};
+  const cryptoMs = PARTS.has('crypto') && FULL_SYSTEMS.includes('ours') ? await cryptoCosts(browser, pages.origin, broker.url) : {};
   if (PARTS.has('crypto')) console.log('crypto costs done');
 
   const figures = SYSTEMS.map((system) => {
@@ -417,7 +417,9 @@ async function main() {
       '6 visitors decoded fps per tile (median)': crowd[system].fps?.median ?? null,
       '6 visitors decoded fps per tile (min)': crowd[system].fps?.min ?? null,
       '6 visitors presented fps per tile (median)': crowd[system].presentedFps?.median ?? null,
-      'room key derivation at join (ms)': system === 'ours' ? cryptoMs.deriveMs ?? null : null,
+      'room key derivation (ms)': system === 'ours' ? cryptoMs.deriveMs ?? null : null,
+      'join delay from key derivation (ms)': system === 'ours' ? cryptoMs.joinDelayMs ?? null : null,
+      'join with keys derived ahead (ms)': system === 'ours' ? cryptoMs.warmJoinMs ?? null : null,
       'sign per message (ms)': system === 'ours' ? cryptoMs.signMs ?? null : null,
       'verify per message (ms)': system === 'ours' ? cryptoMs.verifyMs ?? null : null,
       'sign and seal per message (ms)': system === 'ours' ? cryptoMs.sealMs ?? null : null,

@@ -8,6 +8,12 @@ export interface PeerInfo {
   name: string;
 }
 
+/** `peer-verified`: who, and whether the verification was remembered from an earlier visit. */
+export interface PeerVerifiedDetail extends PeerInfo {
+  /** True when `remember-identity` recognised a peer verified on an earlier visit; false when verified now. */
+  remembered: boolean;
+}
+
 /** Why a remote peer is gone: it said goodbye, its connection died, or negotiation failed. */
 export type DisconnectReason = 'left' | 'vanished' | 'failed';
 
@@ -116,7 +122,7 @@ export interface VideoChatEventMap {
   'recording-stopped': CustomEvent<RecordingStoppedDetail>;
   'screenshare-started': CustomEvent<ScreenShareDetail>;
   'screenshare-stopped': CustomEvent<ScreenShareDetail>;
-  'peer-verified': CustomEvent<PeerInfo>;
+  'peer-verified': CustomEvent<PeerVerifiedDetail>;
   error: CustomEvent<VideoChatErrorDetail>;
 }
 

@@ -13,6 +13,7 @@ export type {
   DisconnectReason,
   DisconnectedDetail,
   PeerInfo,
+  PeerVerifiedDetail,
   RoomDetail,
   SignalingStateDetail,
   SignalingStateName,

@@ -49,11 +49,14 @@ export type ProblemReason =
   | 'no-webrtc'
   | 'no-display-capture'
   | 'no-recording'
+  | 'no-identity-storage'
   | 'unexpected'
   // wrong-password
   | 'foreign-password'
-  // identity-changed: a peer's link presented another DTLS certificate mid-call
+  // identity-changed: a peer's link presented another DTLS certificate mid-call (identity-changed),
+  // or a peer proved another long-term key than the one verified under its name (key-changed)
   | 'identity-changed'
+  | 'key-changed'
   // room-full (`value`: the most visitors the room may hold)
   | 'full'
   // clock-skew (`value`: by how many minutes another visitor's clock differs from this one's)

@@ -22,7 +22,7 @@ export interface RemoteParticipantEventMap {
   'track-muted': CustomEvent<TrackEventDetail & { muted: boolean }>;
   /** The media path came back after an outage: players should attach afresh (see `generation`). */
   'media-renewed': Event;
-  /** The visitor muted or unmuted, turned its camera off or on, started or stopped sharing its screen, or was verified (see `microphoneOn`, `cameraOn`, `screenOn`, `verified`). */
+  /** The visitor muted or unmuted, turned its camera off or on, started or stopped sharing its screen, was verified, or showed another key than the one verified under its name (see `microphoneOn`, `cameraOn`, `screenOn`, `verified`, `keyChanged`). */
   'state-changed': Event;
 }
 
@@ -31,6 +31,13 @@ export class RemoteParticipant extends TypedEventTarget<RemoteParticipantEventMa
   private renewals = 0;
   private state: MediaState = { microphone: true, camera: true, screen: false, recording: false };
   private verifiedByVisitor = false;
+  private verifiedEarlier = false;
+  private otherKeyThanVerified = false;
+  /**
+   * The id of the long-term key the visitor proved it holds on this connection (it uses
+   * `remember-identity`); undefined if it proved none.
+   */
+  keyId?: string;
 
   constructor(
     /** Random id the visitor picked for this visit. */
@@ -83,10 +90,35 @@ export class RemoteParticipant extends TypedEventTarget<RemoteParticipantEventMa
     return this.verifiedByVisitor;
   }
 
-  /** Marks the participant verified (see `VideoCall.markVerified`). */
-  setVerified(): void {
+  /**
+   * Whether the verification was remembered from an earlier visit (`remember-identity`) rather
+   * than made in this one.
+   */
+  get verifiedBefore(): boolean {
+    return this.verifiedEarlier;
+  }
+
+  /**
+   * Whether this visitor once verified someone of this name, and this participant proved another
+   * key: a changed safety number, in messengers' words. It may be a new device, or someone else.
+   */
+  get keyChanged(): boolean {
+    return this.otherKeyThanVerified;
+  }
+
+  /** Marks the participant verified (see `VideoCall.markVerified`); `remembered` if from an earlier visit. */
+  setVerified(remembered = false): void {
     if (this.verifiedByVisitor) return;
     this.verifiedByVisitor = true;
+    this.verifiedEarlier = remembered;
+    this.otherKeyThanVerified = false;
+    this.dispatchEvent(new Event('state-changed'));
+  }
+
+  /** Marks the participant as showing another key than the one verified under its name. */
+  setKeyChanged(): void {
+    if (this.otherKeyThanVerified || this.verifiedByVisitor) return;
+    this.otherKeyThanVerified = true;
     this.dispatchEvent(new Event('state-changed'));
   }
 

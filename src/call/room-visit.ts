@@ -38,6 +38,8 @@ export interface RoomVisitOptions {
   maxFileBytes?: () => number;
   /** The most visitors the room may hold, this one included (see `PeerMesh`). */
   maxPeers?: number;
+  /** This visitor's remembered long-term key (`remember-identity`), proven to every peer. */
+  longTermIdentity?: Promise<Identity | undefined>;
 }
 
 export interface RoomVisitEventMap {
@@ -53,6 +55,8 @@ export interface RoomVisitEventMap {
   problem: CustomEvent<CallProblem>;
   /** The room held as many visitors as it may before we came: every link is closed. */
   'room-full': Event;
+  /** A participant proved it holds a remembered long-term key (see `RemoteParticipant.keyId`). */
+  'participant-proven': CustomEvent<RemoteParticipant>;
 }
 
 /** Progress is reported at most once per this many bytes (or per percent of the file, if more). */
@@ -198,8 +202,8 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
   }
 
   private startMesh(signal: RoomSignal, rtcConfiguration: RTCConfiguration, earlySpare: Promise<PreparedOffer>): PeerMesh {
-    const { name, connectTimeoutMs, sources, maxFileBytes, maxPeers } = this.options;
-    const mesh = new PeerMesh({ peerId: this.peerId, name, rtcConfiguration, sources, signal, connectTimeoutMs, earlySpare, maxFileBytes, maxPeers });
+    const { name, connectTimeoutMs, sources, maxFileBytes, maxPeers, longTermIdentity } = this.options;
+    const mesh = new PeerMesh({ peerId: this.peerId, name, rtcConfiguration, sources, signal, connectTimeoutMs, earlySpare, maxFileBytes, maxPeers, longTermIdentity });
     mesh.addEventListener('room-full', () => this.dispatchEvent(new Event('room-full')));
     mesh.addEventListener('peer-connected', ({ detail }) => {
       const { link } = detail;
@@ -210,6 +214,13 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
       link.addEventListener('remote-state', takeState);
       this.participantsById.set(detail.peerId, participant);
       this.dispatchEvent(new CustomEvent('participant-joined', { detail: participant }));
+      const takeProof = () => {
+        if (!link.remoteKeyId || participant.keyId || this.participantsById.get(detail.peerId) !== participant) return;
+        participant.keyId = link.remoteKeyId;
+        this.dispatchEvent(new CustomEvent('participant-proven', { detail: participant }));
+      };
+      takeProof();
+      link.addEventListener('identity-proven', takeProof);
     });
     mesh.addEventListener('peer-media', ({ detail }) => {
       const participant = this.participantsById.get(detail.peerId);

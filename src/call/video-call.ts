@@ -15,6 +15,7 @@ import { CallRecorder, type RecordedTile } from '../media/call-recorder.js';
 import { LocalSources } from '../media/local-sources.js';
 import { describeError, type CallProblem } from '../problems.js';
 import type { SignalingState } from '../signaling/room-signal.js';
+import { roomKeys } from '../signaling/room-crypto.js';
 import { cleanName } from '../signaling/messages.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 import { encodeMessage } from '../peer/messaging.js';
@@ -28,6 +29,7 @@ import { LocalDevices, type DeviceChangedDetail } from './local-devices.js';
 import { parseBrokerUrls, parseIceServers } from './config.js';
 import type { RemoteParticipant } from './participant.js';
 import { RoomVisit } from './room-visit.js';
+import { DEFAULT_IDENTITY_STORE, RememberedIdentity } from './remembered-identity.js';
 
 export type { SignalingState };
 
@@ -58,6 +60,15 @@ export interface CallConfig {
    * who would make it larger is told (`room-full`) and leaves; the others are undisturbed.
    */
   maxPeers: number;
+  /**
+   * Keep this visitor's long-term key, and the peers it verified, in the site's IndexedDB: a peer
+   * verified once is verified again on the next visit (`verifiedBefore`), and a peer showing
+   * another key under a verified name is flagged (`keyChanged`, `error` `identity-changed`).
+   * Topics and certificates stay fresh per visit either way.
+   */
+  rememberIdentity: boolean;
+  /** The IndexedDB database the remembered identity lives in (default `video-chat-element`). */
+  identityStore: string;
 }
 
 export interface ParticipantLeftDetail {
@@ -107,8 +118,13 @@ export interface VideoCallEventMap {
 
 /** Chat messages a call keeps for its view; older ones are dropped. */
 const MAX_CHAT_LOG = 500;
+/** How long a room and password must hold still before their keys are derived ahead of Join. */
+const KEYS_AHEAD_DELAY_MS = 300;
 
-const DEFAULT_CONFIG: CallConfig = { room: '', password: '', broker: '', name: '', iceServers: '', autojoin: false, maxFileSize: DEFAULT_MAX_FILE_BYTES, maxPeers: DEFAULT_MAX_PEERS };
+const DEFAULT_CONFIG: CallConfig = {
+  room: '', password: '', broker: '', name: '', iceServers: '', autojoin: false, maxFileSize: DEFAULT_MAX_FILE_BYTES, maxPeers: DEFAULT_MAX_PEERS,
+  rememberIdentity: false, identityStore: DEFAULT_IDENTITY_STORE,
+};
 
 function brokerList(broker: CallConfig['broker']): string {
   return Array.isArray(broker) ? broker.join(' ') : broker;
@@ -141,10 +157,13 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
   private deactivated = false;
   /** Room, broker and password autojoin last tried: a failed attempt is not retried until one changes. */
   private autojoinTried?: string;
+  private keysAheadTimer?: ReturnType<typeof setTimeout>;
   private chatLog: ChatEntry[] = [];
   private recorder?: CallRecorder;
   /** The visit the room turned away (it was full), if the last one was. */
   private turnedAway?: RoomVisit;
+  /** The remembered identity (`rememberIdentity`), opened at the first join that wants it. */
+  private remembered?: { store: string; identity: Promise<RememberedIdentity | undefined> };
 
   constructor(config: Partial<CallConfig> = {}) {
     super();
@@ -467,7 +486,51 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
     const participant = this.participants.find((p) => p.peerId === peerId);
     if (!participant || participant.verified) return;
     participant.setVerified();
+    void this.rememberVerified(participant);
     this.dispatchEvent(new CustomEvent('peer-verified', { detail: participant }));
+  }
+
+  /**
+   * The remembered identity, opened once per store; undefined without `rememberIdentity`, or
+   * where the page may not use IndexedDB (reported, and the visit goes on without it).
+   */
+  private rememberedIdentity(): Promise<RememberedIdentity | undefined> | undefined {
+    const { rememberIdentity, identityStore } = this.config;
+    if (!rememberIdentity) return undefined;
+    if (this.remembered?.store !== identityStore) {
+      const identity = RememberedIdentity.open(identityStore).catch((error: unknown) => {
+        this.report({ code: 'unsupported', reason: 'no-identity-storage', params: { detail: describeError(error) } });
+        return undefined;
+      });
+      this.remembered = { store: identityStore, identity };
+    }
+    return this.remembered.identity;
+  }
+
+  /** Keeps a verified participant's long-term key, if it proved one and this visitor remembers. */
+  private async rememberVerified(participant: RemoteParticipant): Promise<void> {
+    const remembered = this.config.rememberIdentity ? await this.remembered?.identity : undefined;
+    if (!remembered || !participant.keyId || !participant.verified) return;
+    await remembered.rememberVerified(participant.keyId, participant.name).catch(() => undefined);
+  }
+
+  /**
+   * A participant proved a long-term key: verified on an earlier visit, then it is verified now;
+   * another key under the name of a peer verified before, then it is flagged.
+   */
+  private async onParticipantProven(participant: RemoteParticipant, current: () => boolean): Promise<void> {
+    const remembered = this.config.rememberIdentity ? await this.remembered?.identity : undefined;
+    const keyId = participant.keyId;
+    if (!remembered || !keyId || !current()) return;
+    if (participant.verified) {
+      await this.rememberVerified(participant);
+    } else if (remembered.isVerified(keyId)) {
+      participant.setVerified(true);
+      this.dispatchEvent(new CustomEvent('peer-verified', { detail: participant }));
+    } else if (remembered.verifiedNamed(participant.name)) {
+      participant.setKeyChanged();
+      this.report({ code: 'identity-changed', reason: 'key-changed', params: { peer: participant.name } });
+    }
   }
 
   /** Turns the camera off or on (kept across devices and joins). */
@@ -510,6 +573,7 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
         mediaReady: this.ensureMedia(),
         maxFileBytes: () => this.config.maxFileSize,
         maxPeers: this.config.maxPeers,
+        longTermIdentity: this.rememberedIdentity()?.then((remembered) => remembered?.identity),
       });
       this.visit = visit;
       this.listenTo(visit);
@@ -570,6 +634,22 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
     } else if (!autojoin && this.currentState === 'idle') {
       void this.preview();
     }
+    if (!autojoin && idle && room.trim()) this.deriveKeysAhead(room, password);
+  }
+
+  /**
+   * Starts deriving the room's keys while the visitor is still looking at the preview, so that
+   * Join does not wait for the key derivation's 600,000 rounds. Only once the room and password
+   * have held still for a moment: a room typed into a field would otherwise start a derivation
+   * per keystroke.
+   */
+  private deriveKeysAhead(room: string, password: string): void {
+    clearTimeout(this.keysAheadTimer);
+    this.keysAheadTimer = setTimeout(() => {
+      const { room: nowRoom, password: nowPassword } = this.config;
+      if (nowRoom !== room || nowPassword !== password || typeof crypto === 'undefined' || !crypto.subtle) return;
+      roomKeys(room, password).catch(() => undefined);
+    }, KEYS_AHEAD_DELAY_MS);
   }
 
   private listenTo(visit: RoomVisit): void {
@@ -587,6 +667,7 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
       this.dispatchEvent(new CustomEvent('participant-left', { detail: event.detail }));
     });
     visit.addEventListener('problem', ({ detail }) => current() && this.report(detail));
+    visit.addEventListener('participant-proven', ({ detail }) => void this.onParticipantProven(detail, current));
     visit.addEventListener('room-full', () => {
       if (!current()) return;
       this.turnedAway = visit;

@@ -77,7 +77,7 @@ export class CallController implements ReactiveController {
     });
     call.addEventListener('peer-verified', ({ detail: participant }) => {
       update();
-      host.dispatchEvent(chatEvent('peer-verified', { peerId: participant.peerId, name: this.nameOf(participant.name) }));
+      host.dispatchEvent(chatEvent('peer-verified', { peerId: participant.peerId, name: this.nameOf(participant.name), remembered: participant.verifiedBefore }));
     });
     call.addEventListener('file-progress', ({ detail }) => host.dispatchEvent(chatEvent('file-progress', detail)));
     call.addEventListener('file-received', ({ detail }) => host.dispatchEvent(chatEvent('file-received', detail)));

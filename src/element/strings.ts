@@ -63,6 +63,9 @@ export interface Strings {
   itMatches: string;
   itDoesNotMatch: string;
   verifiedMark: string;
+  keyChangedMark: string;
+  verifyKeyChanged(name: string): string;
+  verifiedBefore(name: string): string;
   mismatchWarning(name: string): string;
   camera: string;
   microphone: string;
@@ -135,6 +138,10 @@ function problemInEnglish({ code, reason, params }: CallProblem): string {
     }
     case 'identity-changed':
       return `A renegotiation of your verified connection with ${params.peer} came with another encryption certificate. It was refused, and your connection stays as it was; someone may be trying to get between you.`;
+    case 'key-changed':
+      return `${params.peer} is not the ${params.peer} you verified before: their key has changed. It may be a new browser or device, or someone else; compare the safety code again before you trust them.`;
+    case 'no-identity-storage':
+      return `This page cannot remember who you verified: the browser keeps no storage for it here${detail}. Verifications last for this visit only.`;
     case 'full':
       return `This room is full: it takes ${params.value} people at most. Try again later.`;
     case 'no-webrtc':
@@ -214,6 +221,9 @@ export const english: Strings = {
   itMatches: 'It matches',
   itDoesNotMatch: "It doesn't match",
   verifiedMark: 'Verified',
+  keyChangedMark: 'Not the key you verified under this name',
+  verifyKeyChanged: (name) => `${name} has another key than the ${name} you verified before: a new browser or device, or someone else. Compare the code again.`,
+  verifiedBefore: (name) => `You verified ${name} on an earlier visit; this browser recognised their key.`,
   mismatchWarning: (name) => `The codes differ: someone may be between you and ${name}. Leave the call and meet again.`,
   camera: 'Camera',
   microphone: 'Microphone',

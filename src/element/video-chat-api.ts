@@ -73,6 +73,16 @@ export class VideoChatApi extends LitElement {
   @property({ type: Number, attribute: 'max-peers' }) maxPeers: number = 8;
 
   /**
+   * Remember this visitor on this site: its long-term key, and the peers it verified by safety
+   * code, are kept in the site's IndexedDB. A peer verified once is verified again on the next
+   * visit, without comparing codes; a peer who shows another key under the name of a peer verified
+   * before gets a warning on its tile and an `error` with code `identity-changed`. Peers prove
+   * their key to each other inside the encrypted connection; what the broker sees stays fresh
+   * per visit, so it cannot recognise a returning visitor.
+   */
+  @property({ type: Boolean, attribute: 'remember-identity' }) rememberIdentity = false;
+
+  /**
    * A room name nobody can guess: 100 random bits, such as `k7mq2-xv9ta-3nhpe-wq4rc`. Without a
    * password the room name is the call's only secret; use one of these for a new call and share
    * the page's link with it.
@@ -255,6 +265,7 @@ export class VideoChatApi extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('maxFileSize')) this.controller.call.configure({ maxFileSize: this.maxFileSize });
     if (changed.has('maxPeers')) this.controller.call.configure({ maxPeers: this.maxPeers });
+    if (changed.has('rememberIdentity')) this.controller.call.configure({ rememberIdentity: this.rememberIdentity });
     const keys = ['room', 'broker', 'name', 'iceServers', 'password', 'autojoin'] as const;
     if (keys.some((key) => changed.has(key))) {
       const { room, broker, iceServers, password, autojoin } = this;

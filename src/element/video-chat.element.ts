@@ -30,7 +30,7 @@ import { emptyNote, remoteTiles, screenTiles, selfTile, tileLayout, type TileCon
  * @fires recording-stopped - The recording ended (`stopRecording()`, the record button, or leaving). `detail: {peerId, blob}`: a `video/webm` Blob with its duration written in; a download link is offered too.
  * @fires screenshare-started - This visitor started sharing its screen. `detail: {peerId}` (its own).
  * @fires screenshare-stopped - This visitor stopped sharing: `stopShare()`, the share button, the browser's own "Stop sharing", or leaving. `detail: {peerId}`.
- * @fires peer-verified - This visitor marked a peer verified (`markVerified()` or the Verify panel's "It matches"). `detail: {peerId, name}`.
+ * @fires peer-verified - A peer is verified: this visitor marked it (`markVerified()` or the Verify panel's "It matches"), or, with `remember-identity`, recognised a peer verified on an earlier visit. `detail: {peerId, name, remembered}`.
  * @fires device-changed - The camera, microphone or speaker in use changed: chosen (`useDevice()` or the settings panel) or a fallback for one that was unplugged. `detail: {kind, deviceId, label}`.
  * @fires error - Something went wrong; does not bubble. `detail: {code, reason, message}`, codes `bad-attribute`, `media-denied`, `media-unavailable`, `share-denied` (the screen picker was cancelled or refused), `file-too-large`, `file-transfer-failed`, `broker-unreachable`, `negotiation-failed`, `wrong-password`, `message-refused` (a peer's message too large, malformed or over the rate; once per peer and reason), `clock-skew` (another visitor's clock differs from this one's by more than 10 minutes, so messages are refused), `room-full` (the room already holds `max-peers` visitors: this one connects to nobody and leaves), `unsupported`.
  *
@@ -43,7 +43,9 @@ import { emptyNote, remoteTiles, screenTiles, selfTile, tileLayout, type TileCon
  * @csspart muted - Added to a tile while its visitor's microphone is off.
  * @csspart camera-off - Added to a tile while its visitor's camera is off; the tile shows the visitor's initials.
  * @csspart avatar - The initials shown on a camera-off tile.
- * @csspart verified - Added to the tile of a peer this visitor verified by comparing safety codes.
+ * @csspart verified - Added to the tile of a peer this visitor verified by comparing safety codes (in this visit, or in an earlier one with `remember-identity`).
+ * @csspart key-changed-note - In the Verify panel of a peer whose key changed: the warning.
+ * @csspart key-changed - Added to the tile of a peer who shows another key than the one this visitor verified under its name (`remember-identity`); its name carries a warning mark.
  * @csspart recording - Added to the tile of a visitor who records the call; it shows a REC mark.
  * @csspart record - The record toggle: named "Record", `aria-pressed="true"` while recording.
  * @csspart download - The link to download the last recording, shown when it stops.
@@ -126,6 +128,7 @@ export class VideoChat extends VideoChatApi {
       name,
       code: verifying.code,
       failed: verifying.failed,
+      standing: participant.keyChanged ? 'key-changed' : participant.verifiedBefore ? 'verified-before' : undefined,
       onMatches: () => {
         this.markVerified(participant.peerId);
         this.panels.toggle('verify');

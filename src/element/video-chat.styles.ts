@@ -510,6 +510,17 @@ export const videoChatStyles = css`
     color: #fff;
   }
   /* The safety code: seven emoji with their names, then the digits. */
+  .warning {
+    margin: 0;
+    padding: 8px;
+    border-radius: 6px;
+    background: rgb(251 191 36 / 15%);
+    color: #fde68a;
+  }
+  .warning .icon {
+    color: #fbbf24;
+    vertical-align: -0.25em;
+  }
   .safety-code {
     display: grid;
     grid-template-columns: repeat(auto-fill, minmax(64px, 1fr));
@@ -543,11 +554,15 @@ export const videoChatStyles = css`
     flex-wrap: wrap;
     gap: var(--video-chat-gap, 8px);
   }
-  .verified-mark {
+  .verified-mark,
+  .key-changed-mark {
     display: inline-flex;
     margin-inline-end: 4px;
     color: #4ade80;
     vertical-align: -0.2em;
+  }
+  .key-changed-mark {
+    color: #fbbf24;
   }
   [part~='prejoin'] {
     display: grid;

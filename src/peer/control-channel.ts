@@ -5,7 +5,6 @@
  * band (same id on both sides), so it costs no extra signaling.
  */
 import type { LocalSources, MediaState } from '../media/local-sources.js';
-import type { SafetyExchange } from './safety-code.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 
 export const HEARTBEAT_INTERVAL_MS = 250;
@@ -25,6 +24,14 @@ export interface ControlChannelEventMap {
 }
 
 const STATE_PREFIX = 'state:';
+
+/** A layer above that speaks over the channel (safety codes, identity proofs). */
+export interface ChannelExchange {
+  /** Called once the channel is open. */
+  start(): Promise<void>;
+  /** Takes a message; true if it was the exchange's. */
+  handle(message: string): boolean;
+}
 
 /** The peer's media state from a message, or undefined if it is not a well-formed one. */
 function parseState(data: unknown): MediaState | undefined {
@@ -48,7 +55,7 @@ export class ControlChannel extends TypedEventTarget<ControlChannelEventMap> {
   remoteState?: MediaState;
   private readonly channel: RTCDataChannel;
   private timer?: ReturnType<typeof setInterval>;
-  private safety?: SafetyExchange;
+  private readonly exchanges: ChannelExchange[] = [];
   private readonly sendState = () => this.send(STATE_PREFIX + JSON.stringify(this.sources.state));
 
   constructor(pc: RTCPeerConnection, private readonly sources: LocalSources) {
@@ -58,14 +65,14 @@ export class ControlChannel extends TypedEventTarget<ControlChannelEventMap> {
     this.channel.addEventListener('open', () => {
       this.heard();
       this.sendState();
-      void this.safety?.start();
+      for (const exchange of this.exchanges) void exchange.start();
       // Ticking starts only now: before the channel opens there is nothing to send or to miss, and
       // a prepared offer may wait a long time for its peer.
       if (this.channel.readyState === 'open') this.timer ??= setInterval(() => this.tick(), HEARTBEAT_INTERVAL_MS);
     }, { once: true });
     this.channel.addEventListener('message', ({ data }) => {
       this.heard();
-      if (typeof data === 'string' && this.safety?.handle(data)) return;
+      if (typeof data === 'string' && this.exchanges.some((exchange) => exchange.handle(data))) return;
       if (data === 'bye') this.dispatchEvent(new Event('bye'));
       const state = parseState(data);
       const before = this.remoteState;
@@ -76,13 +83,13 @@ export class ControlChannel extends TypedEventTarget<ControlChannelEventMap> {
     });
   }
 
-  /** Runs the pair's safety-code exchange over this channel, from when it opens. */
-  attachSafety(exchange: SafetyExchange): void {
-    this.safety = exchange;
+  /** Runs an exchange of a layer above over this channel, from when it opens. */
+  attach(exchange: ChannelExchange): void {
+    this.exchanges.push(exchange);
     if (this.channel.readyState === 'open') void exchange.start();
   }
 
-  /** Sends a message of a layer above (the safety-code exchange), if the channel is open. */
+  /** Sends a message of a layer above (see `attach`), if the channel is open. */
   sendText(message: string): void {
     this.send(message);
   }

@@ -11,6 +11,7 @@
  */
 import type { DisconnectReason, PeerInfo } from '../events.js';
 import type { DirectedSignal, HelloSignal, Signal } from '../signaling/messages.js';
+import type { Identity } from '../signaling/identity.js';
 import { DEFAULT_VIDEO } from '../media/local-media.js';
 import type { LocalSources } from '../media/local-sources.js';
 import { closePeerConnection } from './connection-factory.js';
@@ -47,6 +48,8 @@ export interface PeerMeshOptions {
   maxFileBytes?: () => number;
   /** The most visitors the room may hold, this one included (default 8): links are capped at one fewer. */
   maxPeers?: number;
+  /** This visitor's remembered long-term key, proven on every link (see identity-proof.ts). */
+  longTermIdentity?: Promise<Identity | undefined>;
 }
 
 export const DEFAULT_MAX_PEERS = 8;
@@ -481,6 +484,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
       send: (s) => signal.sendTo(s),
       connectTimeoutMs,
       maxFileBytes: this.options.maxFileBytes,
+      longTermIdentity: this.options.longTermIdentity,
     });
     link.remoteName = remoteName;
     this.links.set(remotePeerId, link);

@@ -10,6 +10,8 @@ import { LIMITS, type CandidateSignal, type DescriptionSignal, type DirectedSign
 import { addWantedTransceivers, closePeerConnection, completeAnswer, createPeerConnection, type PeerConnection } from './connection-factory.js';
 import type { ControlChannel } from './control-channel.js';
 import { SafetyExchange, sdpFingerprint, type SafetyCode } from './safety-code.js';
+import { IdentityProof } from './identity-proof.js';
+import type { Identity } from '../signaling/identity.js';
 import { PeerMessaging } from './messaging.js';
 import { FileLane } from './file-lane.js';
 import { firstCandidates, type PreparedOffer } from './prepared-offer.js';
@@ -47,6 +49,8 @@ export interface PeerLinkOptions {
   prepared?: PreparedOffer;
   /** The largest file accepted from the peer, in bytes (asked at each offer). */
   maxFileBytes?: () => number;
+  /** This visitor's remembered long-term key, proven to the peer over the link (see identity-proof.ts). */
+  longTermIdentity?: Promise<Identity | undefined>;
 }
 
 /** 100 MB, the `max-file-size` default. */
@@ -100,6 +104,8 @@ export interface PeerLinkEventMap {
    * (a stale one from another connection, or someone else's): it was not applied.
    */
   'identity-changed': Event;
+  /** The peer proved it holds a remembered long-term key; see `remoteKeyId`. */
+  'identity-proven': Event;
 }
 
 const CANDIDATE_BATCH_MS = 15;
@@ -133,15 +139,8 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
    * Before that, descriptions may come and go (glare, a prepared offer, a late answer).
    */
   private remoteFingerprint?: string;
-  private readonly safety = new SafetyExchange(
-    (message) => this.control?.sendText(message),
-    () => {
-      const own = sdpFingerprint(this.pc.currentLocalDescription?.sdp);
-      // The connection's own, should its message beat our note of the state change.
-      const remote = this.remoteFingerprint ?? sdpFingerprint(this.pc.currentRemoteDescription?.sdp);
-      return own && remote ? { own: { peerId: this.options.localPeerId, fingerprint: own }, remote: { peerId: this.remotePeerId, fingerprint: remote } } : undefined;
-    },
-  );
+  private readonly safety = new SafetyExchange((message) => this.control?.sendText(message), () => this.sides());
+  private readonly identityProof: IdentityProof;
   private restarts = 0;
   /** When the current attempt to connect began (the start, or the last ICE restart). */
   private attemptStartedAt = 0;
@@ -161,6 +160,8 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   constructor(private readonly options: PeerLinkOptions) {
     super();
     this.remotePeerId = options.remotePeerId;
+    this.identityProof = new IdentityProof((message) => this.control?.sendText(message), () => this.sides(), options.longTermIdentity);
+    this.identityProof.addEventListener('proven', () => this.dispatchEvent(new Event('identity-proven')));
     this.files = new FileLane(options.maxFileBytes ?? (() => DEFAULT_MAX_FILE_BYTES));
     options.sources.addEventListener('change', this.addWantedTransceivers);
     this.connectionParts = options.prepared ?? createPeerConnection(options.rtcConfiguration, options.sources, options.role);
@@ -183,6 +184,19 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
       this.dispatchEvent(new Event('track'));
     });
     this.pc.addEventListener('connectionstatechange', () => this.onConnectionState());
+  }
+
+  /** The id of the remembered long-term key the peer proved it holds on this link, if it did. */
+  get remoteKeyId(): string | undefined {
+    return this.identityProof.remoteKeyId;
+  }
+
+  /** Both ends of the link (peer id and DTLS fingerprint), once both descriptions are known. */
+  private sides() {
+    const own = sdpFingerprint(this.pc.currentLocalDescription?.sdp);
+    // The connection's own, should a message beat our note of the state change.
+    const remote = this.remoteFingerprint ?? sdpFingerprint(this.pc.currentRemoteDescription?.sdp);
+    return own && remote ? { own: { peerId: this.options.localPeerId, fingerprint: own }, remote: { peerId: this.remotePeerId, fingerprint: remote } } : undefined;
   }
 
   /** The underlying connection, for statistics and for features layered on top (data channels). */
@@ -424,7 +438,8 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
       this.messaging.attach({ app: lanes.app, chat: lanes.chat });
       this.files.attach(lanes.file);
     }
-    control.attachSafety(this.safety);
+    control.attach(this.safety);
+    control.attach(this.identityProof);
     control.addEventListener('bye', () => this.dispatchEvent(new Event('bye')));
     control.addEventListener('state', () => this.dispatchEvent(new Event('remote-state')));
     control.addEventListener('silent', () => this.recover('silent'));
@@ -444,6 +459,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
       if (this.state !== 'connected') {
         this.state = 'connected';
         this.remoteFingerprint ??= sdpFingerprint(this.pc.currentRemoteDescription?.sdp);
+        this.identityProof.sidesKnown();
         if (this.sendQuality) this.setSendQuality(this.sendQuality);
         this.addWantedTransceivers();
         this.dispatchEvent(new Event('connected'));

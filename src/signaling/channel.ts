@@ -12,7 +12,7 @@
 import { LIMITS, parseSignal, toWire, type Signal } from './messages.js';
 import { pack, unpack } from './compression.js';
 import { createIdentity, sign, SignatureCheck, SIGNATURE_BYTES, type Identity } from './identity.js';
-import { base64Url, deriveRoomKeys, fromBase64Url, open, seal, type RoomKeys } from './room-crypto.js';
+import { base64Url, fromBase64Url, open, roomKeys, seal, type RoomKeys } from './room-crypto.js';
 import { RateBudget } from '../rate-budget.js';
 
 export const TOPIC_PREFIX = 'video-chat-element/v2';
@@ -63,9 +63,11 @@ const REPLAY_WINDOW = 64;
 const MAX_PLAINTEXT_BYTES = 128 * 1024;
 /**
  * What goes into the seal is padded to one of these sizes (with a 4-byte length first), so that
- * a payload's size tells little: not the length of a name, say. Larger ones go as they are.
+ * a payload's size tells little: not the length of a name, say. The smallest holds any `hello` or
+ * `here`, whatever its name: one with no name is about 260 bytes, one with 64 random 3-byte
+ * characters about 460, so a smallest size of 256 let a short name show. Larger ones go as they are.
  */
-const PADDED_SIZES = [256, 512, 1024, 2048, 4096, 8192, 16_384, 32_768];
+const PADDED_SIZES = [512, 1024, 2048, 4096, 8192, 16_384, 32_768];
 const LENGTH_BYTES = 4;
 
 export function padded(content: Uint8Array): Uint8Array {
@@ -167,11 +169,13 @@ export interface RoomChannelOptions {
   /** Who this visitor is; a new identity if not given. */
   identity?: Identity | Promise<Identity>;
   clock?: () => number;
+  /** The site whose rooms these are: the page's origin unless given. */
+  site?: string;
 }
 
-/** Opens the sealed channel of a room: derives its keys (once per join) and its topics. */
-export async function openRoomChannel(room: string, password: string, { identity, clock = Date.now }: RoomChannelOptions = {}): Promise<RoomChannel> {
-  const [keys, self] = await Promise.all([deriveRoomKeys(room, password), identity ?? createIdentity()]);
+/** Opens the sealed channel of a room: its keys (derived once, see `roomKeys`) and its topics. */
+export async function openRoomChannel(room: string, password: string, { identity, clock = Date.now, site }: RoomChannelOptions = {}): Promise<RoomChannel> {
+  const [keys, self] = await Promise.all([roomKeys(room, password, site), identity ?? createIdentity()]);
   return sealedChannel(keys, self, clock);
 }
 

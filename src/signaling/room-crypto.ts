@@ -2,10 +2,13 @@
  * The room's secrets, derived once per join with WebCrypto, and the sealed envelope every payload
  * travels in. The broker sees only a hashed topic and opaque bytes.
  *
- * - Topic id: PBKDF2-SHA-256 of the room name (salted with the protocol), so the room name never
- *   appears on the broker and guessing it costs a full PBKDF2 per guess.
- * - Key: PBKDF2-SHA-256 of room + password, salted with the protocol and the room, 256 bits for
- *   AES-GCM plus a 32-bit key id that tells "sealed with another password" apart from junk.
+ * - Site: the page's origin salts both derivations, so each site has rooms of its own: a table
+ *   of topic ids for likely room names, computed once, serves one site only (and a topic id does
+ *   not say which site it belongs to). Visitors meet only on the same origin.
+ * - Topic id: PBKDF2-SHA-256 of the room name, salted with the protocol and the site, so the room
+ *   name never appears on the broker and guessing it costs a full PBKDF2 per guess and site.
+ * - Key: PBKDF2-SHA-256 of room + password, salted with the protocol, the site and the room, 256
+ *   bits for AES-GCM plus a 32-bit key id that tells "sealed with another password" apart from junk.
  * - Envelope: version (1 byte) | key id (4) | IV (12, fresh per message) | AES-GCM ciphertext+tag.
  *   The topic is authenticated as additional data, so a message moved to another topic fails.
  */
@@ -13,8 +16,12 @@
 export const ENVELOPE_VERSION = 1;
 const HEADER_BYTES = 1 + 4 + 12;
 const TAG_BYTES = 16;
-/** Enough to make each guess of a room name or password cost real work, and still quick (see bench). */
-export const PBKDF2_ITERATIONS = 60_000;
+/**
+ * OWASP's figure for PBKDF2-SHA-256. WebCrypto runs it off the page's thread, and the call derives
+ * while the visitor looks at the preview or the camera starts (see `roomKeys`); the benchmark
+ * reports what is left of it in a join.
+ */
+export const PBKDF2_ITERATIONS = 600_000;
 const PROTOCOL_LABEL = 'video-chat-element/v1';
 
 const encoder = new TextEncoder();
@@ -49,15 +56,46 @@ export function fromBase64Url(text: string): Uint8Array {
   return Uint8Array.from(binary, (char) => char.charCodeAt(0));
 }
 
+/** The site a page's rooms belong to: its origin (empty where there is none). */
+export function pageSite(): string {
+  return globalThis.location?.origin ?? '';
+}
+
 /** Derives the room's topic id and sealing key. Both PBKDF2 runs go in parallel. */
-export async function deriveRoomKeys(room: string, password: string): Promise<RoomKeys> {
-  const [topicSalt, keySalt] = await Promise.all([sha256(`${PROTOCOL_LABEL}\u0000topic`), sha256(`${PROTOCOL_LABEL}\u0000key\u0000${room}`)]);
+export async function deriveRoomKeys(room: string, password: string, site = pageSite()): Promise<RoomKeys> {
+  const [topicSalt, keySalt] = await Promise.all([
+    sha256(`${PROTOCOL_LABEL}\u0000topic\u0000${site}`),
+    sha256(`${PROTOCOL_LABEL}\u0000key\u0000${site}\u0000${room}`),
+  ]);
   const [topicBits, keyBits] = await Promise.all([
     pbkdf2Bits(room, topicSalt, 128),
     pbkdf2Bits(`${room}\u0000${password}`, keySalt, 256 + 32),
   ]);
   const key = await crypto.subtle.importKey('raw', keyBits.slice(0, 32) as BufferSource, 'AES-GCM', false, ['encrypt', 'decrypt']);
   return { topicId: base64Url(topicBits), key, keyId: keyBits.slice(32, 36) };
+}
+
+/** Derivations kept: the room being joined, and a few before it (a visitor going back and forth). */
+const KEPT_DERIVATIONS = 4;
+const derivations = new Map<string, Promise<RoomKeys>>();
+
+/**
+ * The room's keys, derived once per room, password and site and kept for the page's next joins.
+ * Calling it early (while a visitor looks at the preview) takes the derivation out of the join.
+ * A failed derivation is not kept.
+ */
+export function roomKeys(room: string, password: string, site = pageSite()): Promise<RoomKeys> {
+  const id = JSON.stringify([room, password, site]);
+  let keys = derivations.get(id);
+  if (keys) {
+    derivations.delete(id);
+  } else {
+    keys = deriveRoomKeys(room, password, site);
+    keys.catch(() => derivations.get(id) === keys && derivations.delete(id));
+    if (derivations.size >= KEPT_DERIVATIONS) derivations.delete(derivations.keys().next().value as string);
+  }
+  derivations.set(id, keys);
+  return keys;
 }
 
 function additionalData(header: Uint8Array, topic: string): Uint8Array {

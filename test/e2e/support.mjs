@@ -44,8 +44,9 @@ afterEach(() => {
   assert.deepEqual(seen, [], `uncaught errors or unhandled rejections in a page:\n${seen.join('\n')}`);
 });
 
-export function pageUrl(origin, { room, broker, name, password = '' }) {
-  const query = new URLSearchParams({ room, broker, name, password, 'ice-servers': '[]' });
+/** The test page for one visitor; `attributes` are set on its element as they are. */
+export function pageUrl(origin, { room, broker, name, password = '', attributes = {} }) {
+  const query = new URLSearchParams({ room, broker, name, password, 'ice-servers': '[]', ...attributes });
   return `${origin}/page.html?${query}`;
 }
 

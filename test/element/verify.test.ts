@@ -36,7 +36,7 @@ describe('<video-chat> verified peers', () => {
     const bobId = ada.peers[0].peerId;
     const verified = nextEvent(document, 'peer-verified' as never) as Promise<CustomEvent<{ peerId: string; name: string }>>;
     ada.markVerified(bobId);
-    expect((await verified).detail).to.deep.equal({ peerId: bobId, name: 'Bob' });
+    expect((await verified).detail).to.deep.equal({ peerId: bobId, name: 'Bob', remembered: false });
     await ada.updateComplete;
     expect(remoteTiles(ada)[0].getAttribute('part')!.split(' ')).to.include('verified');
   });

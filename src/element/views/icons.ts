@@ -26,6 +26,7 @@ import X from 'lucide/dist/esm/icons/x.mjs';
 import Circle from 'lucide/dist/esm/icons/circle-dot.mjs';
 import Link from 'lucide/dist/esm/icons/link.mjs';
 import ShieldCheck from 'lucide/dist/esm/icons/shield-check.mjs';
+import ShieldAlert from 'lucide/dist/esm/icons/shield-alert.mjs';
 
 type IconNode = [tag: string, attributes: Record<string, string | number>][];
 
@@ -51,6 +52,7 @@ const ICONS = {
   record: Circle,
   invite: Link,
   verify: ShieldCheck,
+  'key-changed': ShieldAlert,
 } satisfies Record<string, IconNode>;
 
 export type IconName = keyof typeof ICONS;

@@ -46,7 +46,7 @@ export function initials(name: string): string {
   return letters.join('').toLocaleUpperCase();
 }
 
-type TileState = { microphone: boolean; camera: boolean; recording?: boolean; verified?: boolean };
+type TileState = { microphone: boolean; camera: boolean; recording?: boolean; verified?: boolean; keyChanged?: boolean };
 
 /** Tile keys: `local`, `local:screen`, a peer id, or a peer id and `:screen`. */
 export const screenKey = (key: string) => `${key}:screen`;
@@ -72,6 +72,7 @@ function tileParts(key: string, kinds: string[], state: TileState | undefined, c
   if (state && !state.camera) parts.push('camera-off');
   if (state?.recording) parts.push('recording');
   if (state?.verified) parts.push('verified');
+  if (state?.keyChanged) parts.push('key-changed');
   if (context.spotlight === key) parts.push('spotlight');
   return parts.join(' ');
 }
@@ -102,7 +103,7 @@ function tileOverlay(key: string, name: string, state: TileState | undefined, co
   const { strings } = context;
   return html`${state && !state.camera ? html`<div part="avatar" aria-hidden="true"><span>${initials(name)}</span></div>` : nothing}
     ${state?.recording ? html`<span class="recording-mark" role="img" aria-label=${strings.recordingMark}>${icon('record')}<span aria-hidden="true">REC</span></span>` : nothing}
-    <figcaption part="name">${state?.verified ? html`<span class="verified-mark" role="img" aria-label=${strings.verifiedMark}>${icon('verify')}</span>` : nothing}${state && !state.microphone ? html`<span class="muted-mark" role="img" aria-label=${strings.microphoneOff}>${icon('mic-off')}</span>` : nothing}<span class="label">${name}</span></figcaption>
+    <figcaption part="name">${state?.verified ? html`<span class="verified-mark" role="img" aria-label=${strings.verifiedMark}>${icon('verify')}</span>` : nothing}${state?.keyChanged ? html`<span class="key-changed-mark" role="img" aria-label=${strings.keyChangedMark} title=${strings.keyChangedMark}>${icon('key-changed')}</span>` : nothing}${state && !state.microphone ? html`<span class="muted-mark" role="img" aria-label=${strings.microphoneOff}>${icon('mic-off')}</span>` : nothing}<span class="label">${name}</span></figcaption>
     ${tileActions(key, name, context, verifiable)}`;
 }
 
@@ -129,7 +130,7 @@ export function remoteTiles(participants: RemoteParticipant[], context: TileCont
     (participant) => participant.peerId,
     (participant) => {
       const name = context.nameOf(participant.name);
-      const state = { microphone: participant.microphoneOn, camera: participant.cameraOn, recording: participant.recordingOn, verified: participant.verified };
+      const state = { microphone: participant.microphoneOn, camera: participant.cameraOn, recording: participant.recordingOn, verified: participant.verified, keyChanged: participant.keyChanged };
       return html`<figure part=${tileParts(participant.peerId, ['remote'], state, context)} data-peer-id=${participant.peerId}>
         <video part="video" .srcObject=${playerStream(participant)} autoplay playsinline aria-label=${context.strings.videoOf(name)} @loadedmetadata=${context.onMetadata}></video>
         ${tileOverlay(participant.peerId, name, state, context, true)}

@@ -13,6 +13,8 @@ export interface VerifyPanelView {
   /** The code; undefined while it is being worked out. */
   code?: SafetyCode;
   failed: boolean;
+  /** What is known of the peer already: verified on an earlier visit, or showing another key than the one verified. */
+  standing?: 'verified-before' | 'key-changed';
   onMatches(): void;
   onMismatch(): void;
   onClose(): void;
@@ -28,6 +30,9 @@ export function verifyPanel(view: VerifyPanelView, strings: Strings) {
       <button part="button close" class="icon-button small" aria-label=${strings.closePanel} data-tooltip=${strings.closePanel} @click=${view.onClose}>${icon('close')}</button>
     </header>
     <div class="fields">
+      ${view.standing === 'key-changed'
+        ? html`<p part="key-changed-note" class="warning" role="alert">${icon('key-changed')} ${strings.verifyKeyChanged(view.name)}</p>`
+        : view.standing === 'verified-before' ? html`<p>${strings.verifiedBefore(view.name)}</p>` : nothing}
       <p>${strings.verifyHow(view.name)}</p>
       ${code
         ? html`<ol part="safety-code" class="safety-code">
