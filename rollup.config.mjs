@@ -2,9 +2,9 @@
 // Lit and MQTT.js are bundled in, so a plain <script type="module"> is all a site needs.
 //
 // MQTT.js is taken from its CommonJS build (mqtt/build/lib/…), not from its prebuilt browser
-// bundle, so that what a browser-only, ws:// / wss://, MQTT 3.1.1 client never runs can be left
+// bundle, so that what a browser-only, ws:// / wss://, MQTT 5 / 3.1.1 client never runs can be left
 // out: Node transports (TCP, TLS, SOCKS, the `ws` package), mini-program transports (wx, ali),
-// `debug`, Node's `url`, MQTT 5 outgoing topic aliases (lru-cache). The shims are in
+// `debug`, Node's `url`, MQTT 5 outgoing topic aliases (lru-cache), which we never send. The shims are in
 // scripts/mqtt-browser/. The library build (lib/) is unaffected: it imports `mqtt` as usual.
 import { readFileSync } from 'node:fs';
 import { sep } from 'node:path';

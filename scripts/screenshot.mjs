@@ -14,11 +14,12 @@ const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
 /** Opens the demo as `name` in its own context and joins `room` from the pre-join view. */
-async function join(browser, demo, room, name, viewport = DESKTOP) {
+async function join(browser, demo, room, name, viewport = DESKTOP, { rememberIdentity = false } = {}) {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
   const page = await context.newPage();
   await page.goto(`${demo.url}?room=${encodeURIComponent(room)}`);
   const element = page.locator('video-chat');
+  if (rememberIdentity) await element.evaluate((el) => (el.rememberIdentity = true));
   await element.locator('[part~="prejoin"] input').fill(name);
   await element.locator('[part~="join"]').click();
   return page;
@@ -85,6 +86,29 @@ const VIEWS = {
     const element = ada.locator('video-chat');
     await element.locator('[part~="remote"]').hover();
     await element.locator('[part~="button"][part~="verify"]').click();
+    await element.locator('[part~="verify-panel"] [part~="safety-code"]').waitFor();
+    return ada;
+  },
+  /**
+   * `remember-identity`: Ada verified Grace on an earlier visit; someone else now calls themselves
+   * Grace (another browser, so another key). The tile's warning mark and the Verify panel's note.
+   */
+  async 'key-changed'(browser, demo) {
+    const remember = { rememberIdentity: true };
+    const ada = await join(browser, demo, 'shots-key-changed', 'Ada Lovelace', DESKTOP, remember);
+    const grace = await join(browser, demo, 'shots-key-changed', 'Grace Hopper', DESKTOP, remember);
+    await decodingAll(ada, 1);
+    await ada.locator('video-chat').evaluate((el) => el.markVerified(el.peers[0].peerId));
+    await ada.waitForTimeout(500);
+    await grace.context().close();
+    await ada.waitForFunction(() => document.querySelector('video-chat').peers.length === 0);
+    await join(browser, demo, 'shots-key-changed', 'Grace Hopper', DESKTOP, remember);
+    await decodingAll(ada, 1);
+    const element = ada.locator('video-chat');
+    await element.locator('[part~="remote"][part~="key-changed"]').waitFor();
+    await element.locator('[part~="remote"]').hover();
+    await element.locator('[part~="button"][part~="verify"]').click();
+    await element.locator('[part~="verify-panel"] [part~="key-changed-note"]').waitFor();
     await element.locator('[part~="verify-panel"] [part~="safety-code"]').waitFor();
     return ada;
   },

@@ -13,7 +13,7 @@ const demo = await startDemoServer({ port: Number(process.env.PORT ?? 8000) }).c
 });
 console.log(`\nvideo-chat-element demo: ${demo.url}`);
 console.log(`MQTT broker (WebSocket):  ${demo.brokerUrl}`);
-console.log('Open the URL in two tabs and join the same room. Ctrl+C to stop.\n');
+console.log('Open the URL: the page picks an unguessable room and puts it in its address. Open that address\n(the Invite button copies it) in a second tab to join the same call. Ctrl+C to stop.\n');
 
 const stop = async () => {
   setTimeout(() => process.exit(0), 1000).unref();

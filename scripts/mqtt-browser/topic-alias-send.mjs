@@ -1,7 +1,23 @@
-// MQTT 5 outgoing topic aliases (and with them lru-cache): only created when a v5 CONNACK
-// announces topicAliasMaximum, which never happens on the MQTT 3.1.1 connections this bundle opens.
+// MQTT 5 outgoing topic aliases, without lru-cache. MQTT.js makes one whenever an MQTT 5 CONNACK
+// announces a Topic Alias Maximum (Mosquitto's does), and uses it only for a publish that names an
+// alias or with `autoUseTopicAlias` / `autoAssignTopicAlias`, none of which this bundle uses: so
+// every topic goes out in full, and this table stays empty.
 export default class TopicAliasSend {
-  constructor() {
-    throw new Error('MQTT 5 topic aliases are not included in this build');
+  put() {
+    return false;
   }
+
+  getTopicByAlias() {
+    return undefined;
+  }
+
+  getAliasByTopic() {
+    return undefined;
+  }
+
+  getLruAlias() {
+    return undefined;
+  }
+
+  clear() {}
 }

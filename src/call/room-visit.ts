@@ -16,6 +16,7 @@ import { randomPeerId, type Signal } from '../signaling/messages.js';
 import { RoomSignal, type SignalingState } from '../signaling/room-signal.js';
 import { createIdentity, type Identity } from '../signaling/identity.js';
 import { TypedEventTarget } from '../typed-event-target.js';
+import { RateBudget } from '../rate-budget.js';
 import { cleanChatText, type ChatMessage } from './chat.js';
 import { RemoteParticipant } from './participant.js';
 
@@ -62,6 +63,10 @@ export interface RoomVisitEventMap {
 /** Progress is reported at most once per this many bytes (or per percent of the file, if more). */
 const CHUNK_REPORT_BYTES = 256 * 1024;
 
+/** `negotiation-failed` reports: a few at once, then one per ten seconds. */
+const FAILURE_REPORT_BURST = 3;
+const FAILURE_REPORTS_PER_SECOND = 0.1;
+
 /** Answers to a foreign-password knock: enough for the other side to learn, never a ping-pong. */
 const MAX_KNOCK_REPLIES = 3;
 const KNOCK_REPLY_INTERVAL_MS = 5000;
@@ -81,6 +86,7 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
   private lastKnockReplyAt = -Infinity;
   private wrongPasswordReported = false;
   private readonly refusalsReported = new Set<string>();
+  private readonly failureReports = new RateBudget(FAILURE_REPORT_BURST, FAILURE_REPORTS_PER_SECOND);
   private readonly progressReported = new Map<string, number>();
   private readonly onPageHide = () => {
     this.mesh?.sayByeToAll();
@@ -252,6 +258,9 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
       this.report({ code: 'message-refused', reason, params: { peer: name || peerId } });
     });
     mesh.addEventListener('peer-failed', ({ detail }) => {
+      // Peers a member of the room makes up can fail on purpose, a few a second: a page hears of
+      // a few failures, then of one every ten seconds at most.
+      if (!this.failureReports.take(performance.now())) return;
       this.report({ code: 'negotiation-failed', reason: detail.reason, params: { peer: detail.name || detail.peerId, detail: detail.detail } });
     });
     mesh.addEventListener('peer-identity-changed', ({ detail }) => {

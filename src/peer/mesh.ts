@@ -37,6 +37,10 @@ export interface PeerMeshOptions {
   sources: LocalSources;
   signal: SignalPort;
   connectTimeoutMs?: number;
+  /** How long each ICE restart may take before the next one, or giving up (see `PeerLink`). */
+  restartTimeoutMs?: number;
+  /** How long a pair that is moving forward may take per attempt (see `PeerLink`). */
+  patienceMs?: number;
   /** Pauses before announcing ourselves again after a link gave up, one per attempt (see below). */
   reintroduceAfterMs?: readonly number[];
   /**
@@ -471,7 +475,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   }
 
   private createLink(remotePeerId: string, remoteName: string, role: 'offer' | 'answer', prepared?: PreparedOffer): PeerLink {
-    const { peerId, name, rtcConfiguration, sources, signal, connectTimeoutMs } = this.options;
+    const { peerId, name, rtcConfiguration, sources, signal, connectTimeoutMs, restartTimeoutMs, patienceMs } = this.options;
     const link = new PeerLink({
       prepared,
       role,
@@ -483,6 +487,8 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
       sources,
       send: (s) => signal.sendTo(s),
       connectTimeoutMs,
+      restartTimeoutMs,
+      patienceMs,
       maxFileBytes: this.options.maxFileBytes,
       longTermIdentity: this.options.longTermIdentity,
     });
@@ -518,12 +524,13 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     });
     link.addEventListener('failed', (event) => {
       if (this.links.get(remotePeerId) !== link) return;
-      const { wasConnected, silent, reason, detail } = event.detail;
+      const { wasConnected, silent, reason, detail, answered } = event.detail;
       this.forget(link, wasConnected, silent ? 'vanished' : 'failed');
-      // A failed attempt to meet again is not news: the first failure was reported.
+      // A failed attempt to meet again is not news: the first failure was reported. Nor is a peer
+      // that never answered: it left before it could, or never existed (an invented id).
       const retrying = this.reintroductions.has(remotePeerId);
       this.reintroduceLater(remotePeerId);
-      if (!wasConnected && !retrying) {
+      if (!wasConnected && !retrying && answered) {
         this.dispatchEvent(new CustomEvent('peer-failed', { detail: { peerId: remotePeerId, name: link.remoteName, reason, detail } }));
       }
     });

@@ -78,6 +78,11 @@ export interface LinkFailure {
   wasConnected: boolean;
   /** The peer had stopped answering altogether (heartbeat and restart offers): most likely gone. */
   silent: boolean;
+  /**
+   * The peer sent something on this link (a description or candidates). A link it never answered
+   * was to someone who left first, or who never was: an id a member of the room made up.
+   */
+  answered: boolean;
 }
 
 /** What broke a media path, for the log of restarts; not shown to visitors. */
@@ -142,6 +147,8 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   private readonly safety = new SafetyExchange((message) => this.control?.sendText(message), () => this.sides());
   private readonly identityProof: IdentityProof;
   private restarts = 0;
+  /** Whether the peer sent anything on this link (see `LinkFailure.answered`). */
+  private answered = false;
   /** When the current attempt to connect began (the start, or the last ICE restart). */
   private attemptStartedAt = 0;
   /** Connectivity checks answered or received so far, to tell a slow pair from a stuck one. */
@@ -250,6 +257,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
 
   /** Handles a signal from the remote peer. Signals are applied one at a time, in arrival order. */
   handle(signal: DescriptionSignal | CandidateSignal): Promise<void> {
+    this.answered = true;
     this.signalsInHand++;
     const next = this.queue.then(() => (signal.kind === 'candidate' ? this.addCandidates(signal.candidates) : this.applyDescription(signal)));
     this.queue = next.catch(() => undefined).finally(() => this.signalsInHand--);
@@ -520,8 +528,16 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
       if (!this.isClosed() && this.watchdog === undefined) this.armWatchdog(timeoutMs, false);
       return;
     }
+    if (this.isClosed() || this.isConnected()) return;
+    // Our offer went out and the peer never sent a word back, however long we waited: it left
+    // before it could, or never was (an id a member made up). Another offer would go unanswered
+    // too; giving up frees the link for someone real.
+    if (!this.answered && this.pc.signalingState === 'have-local-offer') {
+      this.fail('gave-up', 'no answer');
+      return;
+    }
     // The state may have moved on while the statistics were read.
-    if (!this.isClosed() && !this.isConnected()) this.restartOrFail('timeout');
+    this.restartOrFail('timeout');
   }
 
   /**
@@ -567,7 +583,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     const wasConnected = this.state === 'connected';
     const silent = this.control?.silent ?? false;
     this.close();
-    this.dispatchEvent(new CustomEvent('failed', { detail: { reason, detail, wasConnected, silent } }));
+    this.dispatchEvent(new CustomEvent('failed', { detail: { reason, detail, wasConnected, silent, answered: this.answered } }));
   }
 }
 

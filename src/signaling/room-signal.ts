@@ -57,6 +57,14 @@ export interface RoomSignalEventMap {
 /** Payloads waiting to be opened; beyond this a flood is shed before any decryption work. */
 const MAX_PENDING_PAYLOADS = 256;
 const CONNECT_TIMEOUT_MS = 5000;
+/**
+ * The largest MQTT packet taken from a broker that speaks MQTT 5 (its Maximum Packet Size): a
+ * sealed signal is at most 64 KiB, and such a broker drops a larger message for this client
+ * rather than send it, so an outsider's megabyte never reaches the page.
+ */
+export const MAX_PACKET_BYTES = 70 * 1024;
+/** Connack codes of a broker that does not speak MQTT 5: 3.1.1's and 5's "unsupported protocol version". */
+const UNSUPPORTED_VERSION = new Set([1, 132]);
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 10_000;
 
@@ -66,6 +74,14 @@ const MAX_RETRY_MS = 10_000;
  */
 function freshClientId(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Brokers (by URL) that refused MQTT 5 in this page: they get MQTT 3.1.1 from then on. */
+const mqtt311Brokers = new Set<string>();
+
+/** MQTT 5 with a Maximum Packet Size, unless the broker is known to speak only 3.1.1. */
+function protocolFor(url: string): { protocolVersion: 4 | 5; properties?: { maximumPacketSize: number } } {
+  return mqtt311Brokers.has(url) ? { protocolVersion: 4, properties: undefined } : { protocolVersion: 5, properties: { maximumPacketSize: MAX_PACKET_BYTES } };
 }
 
 /** A WebSocket for MQTT, or `undefined` if the URL is unusable (MQTT.js then reports it). */
@@ -133,7 +149,20 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
     if (packet.retain) this.drop('retained');
     else this.receive(topic, payload);
   };
-  private readonly onError = (error: Error) => this.reportOutage('connect-error', error.message);
+  /** Set when the broker refused MQTT 5: the next attempt, at once, speaks 3.1.1. */
+  private downgrading = false;
+  private readonly onError = (error: Error & { code?: unknown }) => {
+    const options = this.client?.options;
+    if (options?.protocolVersion === 5 && typeof error.code === 'number' && UNSUPPORTED_VERSION.has(error.code)) {
+      // Not an outage: a broker that speaks 3.1.1 only. MQTT.js sets up the retry right after
+      // this error; it goes at once, and `onConnectionLost` then makes it a 3.1.1 one.
+      mqtt311Brokers.add(this.brokerUrl);
+      this.downgrading = true;
+      Object.assign(options, protocolFor(this.brokerUrl), { reconnectPeriod: 1 });
+      return;
+    }
+    this.reportOutage('connect-error', error.message);
+  };
   private readonly onClose = () => this.onConnectionLost();
 
   constructor(private readonly options: RoomSignalOptions) {
@@ -178,7 +207,10 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
     const { peerId } = channel;
     this.setState('connecting');
     const client = mqtt.connect(this.brokerUrl, {
-      protocolVersion: 4,
+      ...protocolFor(this.brokerUrl),
+      // A broker that refuses the connection (MQTT 5 unknown to it, or a passing refusal) is
+      // tried again, as a broker that cannot be reached is.
+      reconnectOnConnackError: true,
       clean: true,
       // MQTT.js gives the broker half the keepalive to answer a ping. A page on a starved machine
       // can stall for seconds, squeezing that window: at 20 s every visitor of a six-visitor room
@@ -323,10 +355,18 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
   private onConnectionLost(): void {
     const client = this.client;
     if (this.closed || !client) return;
+    if (this.downgrading) {
+      // The same broker again, now in MQTT 3.1.1: not a failed attempt.
+      this.downgrading = false;
+      this.renewIdentity(client);
+      client.options.reconnectPeriod = FIRST_RETRY_MS;
+      return;
+    }
     this.failedAttempts++;
     this.renewIdentity(client);
     if (this.state !== 'connecting') this.setState('reconnecting');
     if (this.options.brokerUrls.length > 1) this.brokerIndex = (this.brokerIndex + 1) % this.options.brokerUrls.length;
+    Object.assign(client.options, protocolFor(this.brokerUrl));
     const ceiling = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.min(this.failedAttempts - 1, 10));
     // Full jitter: visitors who lost the same broker do not all come back in the same instant.
     client.options.reconnectPeriod = Math.max(FIRST_RETRY_MS / 2, Math.round(Math.random() * ceiling));

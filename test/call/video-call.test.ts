@@ -79,4 +79,26 @@ describe('VideoCall without the element', () => {
     expect(call.sources.camera.track!.enabled, 'the camera stays off in the next visit').to.equal(false);
     await call.leave();
   });
+
+  it('tells of a few failed peers, then of one every ten seconds at most, however many a member invents', async () => {
+    const call = new VideoCall({ room: uniqueRoom('failures'), broker: brokerUrl, iceServers: [] });
+    const failures: string[] = [];
+    call.addEventListener('error', ({ detail }) => detail.code === 'negotiation-failed' && failures.push(detail.params.peer ?? ''));
+    await call.join();
+    const mesh = call.currentVisit!.peerMesh!;
+    let failed = 0;
+    mesh.addEventListener('peer-failed', () => failed++);
+    // Offers the browser cannot apply, from 30 made-up ids (a few at a time, fewer than a full
+    // room's links): each link fails at once.
+    for (let round = 0; round < 6; round++) {
+      for (let i = 0; i < 5; i++) {
+        const n = round * 5 + i;
+        mesh.handle({ kind: 'offer', from: `madeup${String(n).padStart(6, '0')}`, to: call.peerId!, name: `M${n}`, sdp: 'v=0\r\nnot an offer\r\n' });
+      }
+      await waitFor(() => mesh.linkCount === 0, 'the made-up links to fail');
+    }
+    await waitFor(() => failed === 30, 'thirty failures');
+    expect(failures).to.deep.equal(['M0', 'M1', 'M2']);
+    await call.leave();
+  });
 });

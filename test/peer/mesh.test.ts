@@ -303,6 +303,21 @@ describe('PeerMesh: invented peers', () => {
     }
   });
 
+  it('reports no failure for peers that never answered (gone first, or invented), and does for one that did', async () => {
+    const { port } = recordingPort();
+    const m = new PeerMesh({ peerId: 'aaaaaaaaaaaa', name: 'Me', rtcConfiguration: { iceServers: [] }, sources: new LocalSources(), signal: port, connectTimeoutMs: 200, restartTimeoutMs: 200, patienceMs: 600, maxPeers: 100 });
+    const failures: string[] = [];
+    m.addEventListener('peer-failed', ({ detail }) => failures.push(`${detail.peerId} ${detail.reason}`));
+    // Ids that joined after us: we offer, and nobody ever answers.
+    for (let i = 0; i < 20; i++) m.handle({ kind: 'hello', from: `invented${String(i).padStart(4, '0')}`, name: 'Nobody', since: Date.now() + 1000 });
+    // One that answers with something the browser cannot apply.
+    m.handle({ kind: 'offer', from: 'zzzzzzzzzzzz', to: 'aaaaaaaaaaaa', name: 'Zed', sdp: 'v=0\r\nnot an offer\r\n' });
+    // Each unanswered link gives up once its patience is spent, without ICE restarts.
+    await waitFor(() => m.linkCount === 0, 'every link to give up', 5000);
+    expect(failures).to.deep.equal(['zzzzzzzzzzzz negotiation-error']);
+    m.close();
+  });
+
   it('forgets the oldest failed peers beyond a bound, however many fail', async () => {
     const { port } = recordingPort();
     const m = new PeerMesh({ peerId: 'aaaaaaaaaaaa', name: 'Me', rtcConfiguration: { iceServers: [] }, sources: new LocalSources(), signal: port, reintroduceAfterMs: [60_000], maxPeers: 200 });

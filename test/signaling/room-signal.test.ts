@@ -22,6 +22,26 @@ describe('RoomSignal', () => {
     window.WebSocket = NativeWebSocket;
   });
 
+  it('asks a broker that refuses MQTT 5 once per page, at once and without an outage, then speaks 3.1.1 to it', async () => {
+    // The test broker (aedes) speaks MQTT 3.1.1 only. This is the page's first connection to it.
+    const outages: string[] = [];
+    const first = new RoomSignal({ brokerUrls: [brokerUrl], channel: openRoomChannel(uniqueRoom('v5'), '') });
+    first.addEventListener('unreachable', ({ detail }) => outages.push(detail.reason));
+    const states: string[] = [];
+    first.addEventListener('state', () => states.push(first.state));
+    expect(await first.connect(new AbortController().signal)).to.equal(true);
+    expect(opened, 'a 5, then a 3.1.1 connection').to.have.length(2);
+    // Not a lost connection: no reconnecting state (which comes with the backoff), no outage.
+    expect(states).to.deep.equal(['connecting', 'online']);
+    expect(outages).to.deep.equal([]);
+    await first.close();
+    opened.length = 0;
+    const second = new RoomSignal({ brokerUrls: [brokerUrl], channel: openRoomChannel(uniqueRoom('v5'), '') });
+    expect(await second.connect(new AbortController().signal)).to.equal(true);
+    expect(opened, 'straight to 3.1.1').to.have.length(1);
+    await second.close();
+  });
+
   for (const keysAfterMs of [0, 400]) {
     it(`opens its one broker socket while the room key is derived (key ready after ${keysAfterMs} ms)`, async () => {
       // The key arrives late: by then the socket is long open, and MQTT.js must still take it.
