@@ -5,10 +5,12 @@
  * - Site: the page's origin salts both derivations, so each site has rooms of its own: a table
  *   of topic ids for likely room names, computed once, serves one site only (and a topic id does
  *   not say which site it belongs to). Visitors meet only on the same origin.
- * - Topic id: PBKDF2-SHA-256 of the room name, salted with the protocol and the site, so the room
- *   name never appears on the broker and guessing it costs a full PBKDF2 per guess and site.
- * - Key: PBKDF2-SHA-256 of room + password, salted with the protocol, the site and the room, 256
- *   bits for AES-GCM plus a 32-bit key id that tells "sealed with another password" apart from junk.
+ * - Room secret: PBKDF2-SHA-256 of the room name, salted with the protocol and the site; the topic
+ *   id is expanded from it (HKDF), so the room name never appears on the broker and guessing it
+ *   costs a full PBKDF2 per guess and site.
+ * - Key: expanded (HKDF) from the room secret, or, with a password, from PBKDF2-SHA-256 of room +
+ *   password salted with the protocol, the site and the room: 256 bits for AES-GCM plus a 32-bit
+ *   key id that tells "sealed with another password" apart from junk.
  * - Envelope: version (1 byte) | key id (4) | IV (12, fresh per message) | AES-GCM ciphertext+tag.
  *   The topic is authenticated as additional data, so a message moved to another topic fails.
  */
@@ -61,15 +63,30 @@ export function pageSite(): string {
   return globalThis.location?.origin ?? '';
 }
 
-/** Derives the room's topic id and sealing key. Both PBKDF2 runs go in parallel. */
+/** HKDF-SHA-256 (empty salt) of a 256-bit secret, for one purpose. */
+async function hkdfBits(secret: Uint8Array, info: string, bits: number): Promise<Uint8Array> {
+  const material = await crypto.subtle.importKey('raw', secret as BufferSource, 'HKDF', false, ['deriveBits']);
+  const derived = await crypto.subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: encoder.encode(info) }, material, bits);
+  return new Uint8Array(derived);
+}
+
+/**
+ * Derives the room's topic id and sealing key: one PBKDF2 block for the room (and, with a
+ * password, one more for room and password, in parallel), each expanded with HKDF. A room without
+ * a password costs one run; a guesser pays a full block per guess of either secret.
+ */
 export async function deriveRoomKeys(room: string, password: string, site = pageSite()): Promise<RoomKeys> {
-  const [topicSalt, keySalt] = await Promise.all([
-    sha256(`${PROTOCOL_LABEL}\u0000topic\u0000${site}`),
-    sha256(`${PROTOCOL_LABEL}\u0000key\u0000${site}\u0000${room}`),
+  const [roomSalt, passwordSalt] = await Promise.all([
+    sha256(`${PROTOCOL_LABEL}\u0000room\u0000${site}`),
+    sha256(`${PROTOCOL_LABEL}\u0000password\u0000${site}\u0000${room}`),
+  ]);
+  const [roomSecret, passwordSecret] = await Promise.all([
+    pbkdf2Bits(room, roomSalt, 256),
+    password ? pbkdf2Bits(`${room}\u0000${password}`, passwordSalt, 256) : undefined,
   ]);
   const [topicBits, keyBits] = await Promise.all([
-    pbkdf2Bits(room, topicSalt, 128),
-    pbkdf2Bits(`${room}\u0000${password}`, keySalt, 256 + 32),
+    hkdfBits(roomSecret, `${PROTOCOL_LABEL} topic`, 128),
+    hkdfBits(passwordSecret ?? roomSecret, `${PROTOCOL_LABEL} key`, 256 + 32),
   ]);
   const key = await crypto.subtle.importKey('raw', keyBits.slice(0, 32) as BufferSource, 'AES-GCM', false, ['encrypt', 'decrypt']);
   return { topicId: base64Url(topicBits), key, keyId: keyBits.slice(32, 36) };
