@@ -12,7 +12,7 @@
 import { base64Url, fromBase64Url } from '../signaling/room-crypto.js';
 import { peerIdOf, sign, SignatureCheck, type Identity } from '../signaling/identity.js';
 import { TypedEventTarget } from '../typed-event-target.js';
-import type { SafetySide } from './safety-code.js';
+import type { LinkEnds, SafetySide } from './safety-code.js';
 
 const PREFIX = 'id-proof:';
 const LABEL = 'video-chat-element/v2 identity proof';
@@ -38,12 +38,11 @@ export class IdentityProof extends TypedEventTarget<IdentityProofEventMap> {
   private sent = false;
   private checking = false;
   private readonly signatures = new SignatureCheck();
-  private readonly waitingForSides: (() => void)[] = [];
 
   constructor(
     private readonly send: (message: string) => void,
-    /** Both ends of the link, once its descriptions are known. */
-    private readonly sides: () => { own: SafetySide; remote: SafetySide } | undefined,
+    /** Both ends of the link, once both its descriptions are applied. */
+    private readonly ends: () => Promise<LinkEnds>,
     /** This visitor's long-term key; without one, nothing is sent (proofs are still checked). */
     private readonly identity?: Promise<Identity | undefined>,
   ) {
@@ -54,7 +53,7 @@ export class IdentityProof extends TypedEventTarget<IdentityProofEventMap> {
   async start(): Promise<void> {
     if (this.sent || !this.identity) return;
     this.sent = true;
-    const [identity, sides] = await Promise.all([this.identity.catch(() => undefined), this.knownSides()]);
+    const [identity, sides] = await Promise.all([this.identity.catch(() => undefined), this.ends()]);
     if (!identity) return;
     const signature = await sign(identity, provenData(sides.own, sides.remote));
     this.send(`${PREFIX}${base64Url(identity.publicKey)}.${base64Url(signature)}`);
@@ -71,32 +70,10 @@ export class IdentityProof extends TypedEventTarget<IdentityProofEventMap> {
     return true;
   }
 
-  /**
-   * Both descriptions are applied now (the link connected). The channel can open, and a message
-   * arrive, a moment before the browser resolves the last description's promise: what needed the
-   * ends of the link waits for this.
-   */
-  sidesKnown(): void {
-    for (const resume of this.waitingForSides.splice(0)) resume();
-  }
-
-  private knownSides(): Promise<{ own: SafetySide; remote: SafetySide }> {
-    const sides = this.sides();
-    if (sides) return Promise.resolve(sides);
-    return new Promise((resolve) => {
-      const resume = () => {
-        const known = this.sides();
-        if (known) resolve(known);
-        else this.waitingForSides.push(resume);
-      };
-      this.waitingForSides.push(resume);
-    });
-  }
-
   private async check(proof: string): Promise<void> {
     const [key, signature] = proof.split('.').map(fromBase64Url);
     if (!key || !signature) return;
-    const [keyId, sides] = await Promise.all([peerIdOf(key), this.knownSides()]);
+    const [keyId, sides] = await Promise.all([peerIdOf(key), this.ends()]);
     if (!(await this.signatures.verify(keyId, key, provenData(sides.remote, sides.own), signature))) return;
     this.remoteKeyId = keyId;
     this.dispatchEvent(new Event('proven'));

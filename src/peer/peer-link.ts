@@ -9,7 +9,7 @@ import { sourceOf, transceiverOf, type LocalSourceName, type LocalSources, type 
 import { LIMITS, type CandidateSignal, type DescriptionSignal, type DirectedSignal } from '../signaling/messages.js';
 import { addWantedTransceivers, closePeerConnection, completeAnswer, createPeerConnection, type PeerConnection } from './connection-factory.js';
 import type { ControlChannel } from './control-channel.js';
-import { SafetyExchange, sdpFingerprint, type SafetyCode } from './safety-code.js';
+import { SafetyExchange, sdpFingerprint, type LinkEnds, type SafetyCode } from './safety-code.js';
 import { IdentityProof } from './identity-proof.js';
 import type { Identity } from '../signaling/identity.js';
 import { PeerMessaging } from './messaging.js';
@@ -144,7 +144,9 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
    * Before that, descriptions may come and go (glare, a prepared offer, a late answer).
    */
   private remoteFingerprint?: string;
-  private readonly safety = new SafetyExchange((message) => this.control?.sendText(message), () => this.sides());
+  private readonly safety = new SafetyExchange((message) => this.control?.sendText(message), () => this.knownEnds());
+  /** Who waits for both ends of the link to be known (see `knownEnds`). */
+  private readonly waitingForEnds: (() => void)[] = [];
   private readonly identityProof: IdentityProof;
   private restarts = 0;
   /** Whether the peer sent anything on this link (see `LinkFailure.answered`). */
@@ -167,7 +169,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   constructor(private readonly options: PeerLinkOptions) {
     super();
     this.remotePeerId = options.remotePeerId;
-    this.identityProof = new IdentityProof((message) => this.control?.sendText(message), () => this.sides(), options.longTermIdentity);
+    this.identityProof = new IdentityProof((message) => this.control?.sendText(message), () => this.knownEnds(), options.longTermIdentity);
     this.identityProof.addEventListener('proven', () => this.dispatchEvent(new Event('identity-proven')));
     this.files = new FileLane(options.maxFileBytes ?? (() => DEFAULT_MAX_FILE_BYTES));
     options.sources.addEventListener('change', this.addWantedTransceivers);
@@ -198,12 +200,26 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     return this.identityProof.remoteKeyId;
   }
 
-  /** Both ends of the link (peer id and DTLS fingerprint), once both descriptions are known. */
-  private sides() {
+  /** Both ends of the link (peer id and DTLS fingerprint), if both descriptions are applied. */
+  private ends(): LinkEnds | undefined {
     const own = sdpFingerprint(this.pc.currentLocalDescription?.sdp);
-    // The connection's own, should a message beat our note of the state change.
     const remote = this.remoteFingerprint ?? sdpFingerprint(this.pc.currentRemoteDescription?.sdp);
     return own && remote ? { own: { peerId: this.options.localPeerId, fingerprint: own }, remote: { peerId: this.remotePeerId, fingerprint: remote } } : undefined;
+  }
+
+  /**
+   * Both ends of the link, once known. A message on the control channel can arrive a moment before
+   * the browser resolves the last description's promise; the link connecting settles it.
+   */
+  private knownEnds(): Promise<LinkEnds> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const ends = this.ends();
+        if (ends) resolve(ends);
+        else this.waitingForEnds.push(check);
+      };
+      check();
+    });
   }
 
   /** The underlying connection, for statistics and for features layered on top (data channels). */
@@ -467,7 +483,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
       if (this.state !== 'connected') {
         this.state = 'connected';
         this.remoteFingerprint ??= sdpFingerprint(this.pc.currentRemoteDescription?.sdp);
-        this.identityProof.sidesKnown();
+        for (const check of this.waitingForEnds.splice(0)) check();
         if (this.sendQuality) this.setSendQuality(this.sendQuality);
         this.addWantedTransceivers();
         this.dispatchEvent(new Event('connected'));

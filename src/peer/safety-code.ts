@@ -45,6 +45,12 @@ export interface SafetySide {
   fingerprint: string;
 }
 
+/** Both ends of a link. */
+export interface LinkEnds {
+  own: SafetySide;
+  remote: SafetySide;
+}
+
 /** The SHA-256 fingerprint an SDP announces for its certificate, upper-case, if it has one. */
 export function sdpFingerprint(sdp: string | undefined): string | undefined {
   return sdp?.match(/^a=fingerprint:sha-256 ([0-9A-Fa-f:]+)\s*$/m)?.[1].toUpperCase();
@@ -84,8 +90,8 @@ export class SafetyExchange extends TypedEventTarget<SafetyExchangeEventMap> {
 
   constructor(
     private readonly send: (message: string) => void,
-    /** Both ends of the link, once its remote description is known. */
-    private readonly sides: () => { own: SafetySide; remote: SafetySide } | undefined,
+    /** Both ends of the link, once both its descriptions are applied. */
+    private readonly ends: () => Promise<LinkEnds>,
   ) {
     super();
   }
@@ -129,11 +135,14 @@ export class SafetyExchange extends TypedEventTarget<SafetyExchangeEventMap> {
   private async takeReveal(nonceHex: string): Promise<void> {
     if (this.settled) return;
     const commitment = this.remoteCommitment;
-    const sides = this.sides();
-    if (commitment === undefined || !/^[0-9a-f]{64}$/.test(nonceHex) || !sides) return this.fail();
+    if (commitment === undefined || !/^[0-9a-f]{64}$/.test(nonceHex)) return this.fail();
     const nonce = Uint8Array.from(nonceHex.match(/../g)!, (pair) => parseInt(pair, 16));
     if (hex(await sha256(nonce)) !== commitment) return this.fail();
-    this.code = await safetyCodeOf({ ...sides.own, nonce: this.nonce }, { ...sides.remote, nonce });
+    // The reveal can beat the browser's note that the last description is applied: wait for it.
+    const ends = await this.ends();
+    const code = await safetyCodeOf({ ...ends.own, nonce: this.nonce }, { ...ends.remote, nonce });
+    if (this.settled) return;
+    this.code = code;
     this.dispatchEvent(new Event('settled'));
   }
 

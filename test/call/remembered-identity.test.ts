@@ -123,12 +123,12 @@ describe('identity proofs', () => {
     const ada = side('ada', 'AA');
     const bob = side('bob', 'BB');
     const sent: string[] = [];
-    const prover = new IdentityProof((message) => sent.push(message), () => ({ own: ada, remote: bob }), Promise.resolve(identity));
+    const prover = new IdentityProof((message) => sent.push(message), async () => ({ own: ada, remote: bob }), Promise.resolve(identity));
     await prover.start();
     expect(sent).to.have.length(1);
 
     const proven = async (own: typeof ada, remote: typeof ada, message = sent[0]) => {
-      const receiver = new IdentityProof(() => undefined, () => ({ own, remote }));
+      const receiver = new IdentityProof(() => undefined, async () => ({ own, remote }));
       const settled = new Promise<boolean>((resolve) => {
         receiver.addEventListener('proven', () => resolve(true));
         setTimeout(() => resolve(false), 500);
@@ -146,12 +146,12 @@ describe('identity proofs', () => {
     const flipped = sent[0].at(-10) === 'A' ? 'B' : 'A';
     expect(await proven(bob, ada, `${sent[0].slice(0, -10)}${flipped}${sent[0].slice(-9)}`)).to.equal(undefined);
     expect(await proven(bob, ada, 'id-proof:junk')).to.equal(undefined);
-    expect(new IdentityProof(() => undefined, () => undefined).handle('ping')).to.equal(false);
+    expect(new IdentityProof(() => undefined, () => new Promise(() => undefined)).handle('ping')).to.equal(false);
   });
 
   it('are not sent by a visitor without a remembered key', async () => {
     const sent: string[] = [];
-    await new IdentityProof((message) => sent.push(message), () => ({ own: side('a', 'AA'), remote: side('b', 'BB') })).start();
+    await new IdentityProof((message) => sent.push(message), async () => ({ own: side('a', 'AA'), remote: side('b', 'BB') })).start();
     expect(sent).to.deep.equal([]);
   });
 });

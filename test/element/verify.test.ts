@@ -84,4 +84,40 @@ describe('<video-chat> verified peers', () => {
     expect(ada.shadowRoot!.querySelector('[part~="verify-panel"]'), 'the panel closed').to.equal(null);
     expect(remoteTiles(ada)[0].querySelector('[aria-label="Verified"]'), 'a verified mark by the name').to.exist;
   });
+
+  it('marks a peer who shows another key under a verified name (remember-identity): tile, Verify panel, error', async () => {
+    const room = uniqueRoom('key-changed');
+    // Each visitor's own store, as on their own devices (elements in one page share the default).
+    const rememberingVisitor = (name: string) => {
+      const el = visitor(room, name, { 'remember-identity': '' });
+      (el as unknown as StoreInternals).controller.call.configure({ identityStore: `test-${Math.random().toString(36).slice(2)}` });
+      return el;
+    };
+    const ada = rememberingVisitor('Ada');
+    const bob = rememberingVisitor('Bob');
+    await joinAll(ada, bob);
+    await waitFor(() => ada.peers.length === 1 && !!keyOf(ada, ada.peers[0].peerId), 'Bob connected, his key proven');
+    ada.markVerified(ada.peers[0].peerId);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await bob.leave();
+    bob.remove();
+    await waitFor(() => ada.peers.length === 0, 'Bob gone');
+
+    const errors: string[] = [];
+    ada.addEventListener('error', ({ detail }) => errors.push(`${detail.code} ${detail.reason}`));
+    const otherBob = rememberingVisitor('Bob');
+    await joinAll(otherBob);
+    await waitFor(() => remoteTiles(ada)[0]?.getAttribute('part')!.split(' ').includes('key-changed'), 'the warning on the tile');
+    expect(remoteTiles(ada)[0].getAttribute('part')!.split(' ')).not.to.include('verified');
+    expect(errors).to.deep.equal(['identity-changed key-changed']);
+    expect(remoteTiles(ada)[0].querySelector('[aria-label="Not the key you verified under this name"]'), 'a mark by the name').to.exist;
+    remoteTiles(ada)[0].querySelector<HTMLButtonElement>('[part~="button"][part~="verify"]')!.click();
+    await waitFor(() => !!ada.shadowRoot!.querySelector('[part~="verify-panel"] [part~="safety-code"]'), 'the code in the panel');
+    const note = ada.shadowRoot!.querySelector('[part~="verify-panel"] [part~="key-changed-note"]')!;
+    expect(note.textContent).to.include('Bob has another key than the Bob you verified before');
+    await expect(ada).to.be.accessible();
+  });
 });
+
+type StoreInternals = { controller: { call: { configure(changes: { identityStore: string }): void; participants: { peerId: string; keyId?: string }[] } } };
+const keyOf = (el: VideoChat, peerId: string) => (el as unknown as StoreInternals).controller.call.participants.find((p) => p.peerId === peerId)?.keyId;

@@ -7,8 +7,8 @@ const fingerprint = (byte: number) => Array.from({ length: 32 }, () => byte.toSt
 /** Two exchanges wired to each other, as two ends of a link's control channel. */
 function link(own: SafetySide, remote: SafetySide, theirs: SafetySide = remote, theirRemote: SafetySide = own) {
   const ends: SafetyExchange[] = [];
-  const a = new SafetyExchange((message) => queueMicrotask(() => ends[1].handle(message)), () => ({ own, remote }));
-  const b = new SafetyExchange((message) => queueMicrotask(() => ends[0].handle(message)), () => ({ own: theirs, remote: theirRemote }));
+  const a = new SafetyExchange((message) => queueMicrotask(() => ends[1].handle(message)), async () => ({ own, remote }));
+  const b = new SafetyExchange((message) => queueMicrotask(() => ends[0].handle(message)), async () => ({ own: theirs, remote: theirRemote }));
   ends.push(a, b);
   const settled = (x: SafetyExchange) => new Promise<void>((resolve) => (x.settled ? resolve() : x.addEventListener('settled', () => resolve())));
   void a.start();
@@ -49,11 +49,11 @@ describe('safety codes', () => {
   });
 
   it('fails an exchange whose reveal does not match its commitment, or comes out of turn', async () => {
-    const early = new SafetyExchange(() => undefined, () => ({ own: ada, remote: bob }));
+    const early = new SafetyExchange(() => undefined, async () => ({ own: ada, remote: bob }));
     early.handle(`sas-reveal:${'00'.repeat(32)}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(early.failed, 'a reveal before any commitment').to.equal(true);
-    const cheated = new SafetyExchange(() => undefined, () => ({ own: ada, remote: bob }));
+    const cheated = new SafetyExchange(() => undefined, async () => ({ own: ada, remote: bob }));
     await cheated.start();
     cheated.handle(`sas-commit:${'ab'.repeat(32)}`);
     cheated.handle(`sas-reveal:${'00'.repeat(32)}`);
