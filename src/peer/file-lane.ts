@@ -11,6 +11,7 @@
  * (never "send queue is full"). The receiver holds what the offer declared
  * and no more, and delivers nothing until the whole file is there and checked.
  */
+import { hex, sha256 } from '../bytes.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 import { plainText } from '../plain-text.js';
 
@@ -68,8 +69,7 @@ function drained(channel: RTCDataChannel): Promise<void> {
 
 /** Hex SHA-256 of some bytes. */
 export async function sha256Hex(data: BufferSource): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  return hex(await sha256(data));
 }
 
 /** A file name safe to show and to save: no path, no control or direction characters, bounded. */

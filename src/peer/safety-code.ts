@@ -11,6 +11,7 @@
  * other's hash. Nobody can choose a nonce, or a certificate, after seeing the other's, so nobody
  * in the middle can search for values that would give its two links the same code.
  */
+import { hex, sha256 } from '../bytes.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 
 export interface SafetyCode {
@@ -57,8 +58,6 @@ export function sdpFingerprint(sdp: string | undefined): string | undefined {
 }
 
 const encoder = new TextEncoder();
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-const sha256 = async (bytes: Uint8Array) => new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
 
 /** The code of two sides with their nonces: the same whichever side computes it. */
 export async function safetyCodeOf(a: SafetySide & { nonce: Uint8Array }, b: SafetySide & { nonce: Uint8Array }): Promise<SafetyCode> {

@@ -6,6 +6,7 @@
  * has the room key too, cannot speak for anyone else. A new key pair per visit keeps what the
  * broker sees in topics (the peer id) fresh every time.
  */
+import { sha256 } from '../bytes.js';
 import { base64Url } from './room-crypto.js';
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
@@ -26,7 +27,7 @@ export interface Identity {
 
 /** The peer id a public key stands for. */
 export async function peerIdOf(publicKey: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', publicKey as BufferSource));
+  const digest = await sha256(publicKey as BufferSource);
   return base64Url(digest.subarray(0, PEER_ID_BYTES));
 }
 

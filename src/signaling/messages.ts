@@ -3,6 +3,7 @@
  * untrusted: `parseSignal` copies known fields into fresh objects and rejects anything else, so a
  * malformed or hostile message can never reach the peer logic or the UI.
  */
+import { randomHex } from '../bytes.js';
 import { plainText } from '../plain-text.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -148,6 +149,5 @@ export function cleanName(name: string): string {
 
 /** A fresh random peer id (URL- and topic-safe). */
 export function randomPeerId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return randomHex(12);
 }

@@ -15,6 +15,8 @@
  *   The topic is authenticated as additional data, so a message moved to another topic fails.
  */
 
+import { sha256 } from '../bytes.js';
+
 export const ENVELOPE_VERSION = 1;
 const HEADER_BYTES = 1 + 4 + 12;
 const TAG_BYTES = 16;
@@ -41,9 +43,7 @@ async function pbkdf2Bits(secret: string, salt: Uint8Array, bits: number): Promi
   return new Uint8Array(derived);
 }
 
-async function sha256(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
-}
+const sha256Of = (text: string) => sha256(encoder.encode(text));
 
 export function base64Url(bytes: Uint8Array): string {
   let binary = '';
@@ -77,8 +77,8 @@ async function hkdfBits(secret: Uint8Array, info: string, bits: number): Promise
  */
 export async function deriveRoomKeys(room: string, password: string, site = pageSite()): Promise<RoomKeys> {
   const [roomSalt, passwordSalt] = await Promise.all([
-    sha256(`${PROTOCOL_LABEL}\u0000room\u0000${site}`),
-    sha256(`${PROTOCOL_LABEL}\u0000password\u0000${site}\u0000${room}`),
+    sha256Of(`${PROTOCOL_LABEL}\u0000room\u0000${site}`),
+    sha256Of(`${PROTOCOL_LABEL}\u0000password\u0000${site}\u0000${room}`),
   ]);
   const [roomSecret, passwordSecret] = await Promise.all([
     pbkdf2Bits(room, roomSalt, 256),

@@ -13,6 +13,7 @@
  * topic would let an outsider knock visitors off the broker at will.
  */
 import mqtt, { type MqttClient } from 'mqtt';
+import { randomHex } from '../bytes.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 import type { DecodeResult, DropReason, RoomChannel } from './channel.js';
 import type { DirectedSignal, Signal } from './messages.js';
@@ -73,7 +74,7 @@ const MAX_RETRY_MS = 10_000;
  * MQTT 3.1.1 requires every broker to accept.
  */
 function freshClientId(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => b.toString(16).padStart(2, '0')).join('');
+  return randomHex(10);
 }
 
 /** Brokers (by URL) that refused MQTT 5 in this page: they get MQTT 3.1.1 from then on. */
