@@ -139,13 +139,25 @@ describe('<video-chat> messages before the channel opens', () => {
     const bob = visitor(room, 'Bob');
     await joinAll(ada);
     const atBob = collect<MessageDetail>(bob, 'message');
-    // As soon as Ada has a link to Bob (offer or answer under way, not yet connected), she sends.
-    type Internals = { controller: { call: { currentVisit: { peerMesh: { linkCount: number; peers: unknown[] } } } } };
-    const mesh = () => (ada as unknown as Internals).controller.call.currentVisit.peerMesh;
+    // The moment Ada has a link to Bob (offer or answer under way, not yet connected), she sends.
+    // (Polling for the link can miss that moment: a pair may connect between two looks.)
+    type Mesh = { peers: unknown[]; createLink(...args: unknown[]): unknown };
+    type Internals = { controller: { call: { currentVisit: { peerMesh: Mesh } } } };
+    const mesh = (ada as unknown as Internals).controller.call.currentVisit.peerMesh;
+    const createLink = mesh.createLink.bind(mesh);
+    let connectedWhenSent: number | undefined;
+    const sends: Promise<void>[] = [];
+    mesh.createLink = (...args: unknown[]) => {
+      const link = createLink(...args);
+      connectedWhenSent ??= mesh.peers.length;
+      // send() hands each message to the link before its first await: in order, right now.
+      if (sends.length === 0) for (let i = 0; i < 20; i++) sends.push(ada.send(i));
+      return link;
+    };
     document.body.append(bob);
-    await waitFor(() => mesh().linkCount === 1, 'Ada\'s link to Bob', 15000);
-    expect(mesh().peers, 'not connected yet').to.have.length(0);
-    for (let i = 0; i < 20; i++) await ada.send(i);
+    await waitFor(() => sends.length === 20, 'Ada\'s link to Bob', 15000);
+    await Promise.all(sends);
+    expect(connectedWhenSent, 'not connected yet').to.equal(0);
     await waitFor(() => atBob.length === 20, 'all twenty');
     expect(atBob.map((m) => m.data)).to.deep.equal([...Array(20).keys()]);
   });
