@@ -634,12 +634,13 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
     } else if (!autojoin && this.currentState === 'idle') {
       void this.preview();
     }
-    if (!autojoin && idle && room.trim()) this.deriveKeysAhead(room, password);
+    if (!autojoin && idle && room.trim()) this.deriveKeysAhead(room.trim(), password);
   }
 
   /**
    * Starts deriving the room's keys while the visitor is still looking at the preview, so that
-   * Join does not wait for the key derivation's 600,000 rounds. Only once the room and password
+   * Join does not wait for the key derivation's 600,000 rounds (`room` trimmed, as a visit takes
+   * it: the keys are kept by the exact name). Only once the room and password
    * have held still for a moment: a room typed into a field would otherwise start a derivation
    * per keystroke.
    */
@@ -647,7 +648,7 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
     clearTimeout(this.keysAheadTimer);
     this.keysAheadTimer = setTimeout(() => {
       const { room: nowRoom, password: nowPassword } = this.config;
-      if (nowRoom !== room || nowPassword !== password || typeof crypto === 'undefined' || !crypto.subtle) return;
+      if (nowRoom.trim() !== room || nowPassword !== password || typeof crypto === 'undefined' || !crypto.subtle) return;
       roomKeys(room, password).catch(() => undefined);
     }, KEYS_AHEAD_DELAY_MS);
   }

@@ -101,4 +101,29 @@ describe('VideoCall without the element', () => {
     expect(failures).to.deep.equal(['M0', 'M1', 'M2']);
     await call.leave();
   });
+
+  it('derives the room\'s keys while the preview shows, so that Join derives none (the room as a visit takes it, trimmed)', async () => {
+    const call = new VideoCall({ room: `  ${uniqueRoom('ahead')}  `, broker: brokerUrl, iceServers: [] });
+    call.setActive(true);
+    await waitFor(() => call.state === 'previewing', 'the preview');
+    // Room and password held still for 300 ms; the derivation itself takes a few hundred more.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const subtle = crypto.subtle as unknown as { deriveBits: (...args: unknown[]) => Promise<ArrayBuffer> };
+    const deriveBits = subtle.deriveBits;
+    const pbkdf2Runs: unknown[] = [];
+    subtle.deriveBits = function (algorithm: unknown, ...rest: unknown[]) {
+      if ((algorithm as { name?: string }).name === 'PBKDF2') pbkdf2Runs.push(algorithm);
+      return deriveBits.call(crypto.subtle, algorithm, ...rest);
+    };
+    try {
+      await call.join();
+      expect(call.state).to.equal('joined');
+      expect(pbkdf2Runs, 'PBKDF2 runs during Join').to.have.length(0);
+    } finally {
+      subtle.deriveBits = deriveBits;
+      await call.leave();
+      call.setActive(false);
+    }
+  });
 });
+
