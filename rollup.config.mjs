@@ -4,7 +4,8 @@
 // MQTT.js is taken from its CommonJS build (mqtt/build/lib/…), not from its prebuilt browser
 // bundle, so that what a browser-only, ws:// / wss://, MQTT 5 / 3.1.1 client never runs can be left
 // out: Node transports (TCP, TLS, SOCKS, the `ws` package), mini-program transports (wx, ali),
-// `debug`, Node's `url`, MQTT 5 outgoing topic aliases (lru-cache), which we never send. The shims are in
+// `debug`, Node's `url`, MQTT 5 outgoing topic aliases (lru-cache), which we never send, and the
+// worker-timers keepalive clock, which ours replaces. The shims are in
 // scripts/mqtt-browser/. The library build (lib/) is unaffected: it imports `mqtt` as usual.
 import { readFileSync } from 'node:fs';
 import { sep } from 'node:path';
@@ -30,6 +31,7 @@ function mqttInternals() {
     'connect/wx': shim('empty.mjs'),
     'connect/ali': shim('empty.mjs'),
     'topic-alias-send': shim('topic-alias-send.mjs'),
+    'get-timer': shim('get-timer.mjs'),
   };
   const libDir = `${sep}node_modules${sep}mqtt${sep}build${sep}lib${sep}`;
   return {

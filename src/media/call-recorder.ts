@@ -1,11 +1,11 @@
 /**
  * One recording of the whole call: every tile drawn on a canvas with its name, every voice mixed
- * with Web Audio, recorded by MediaRecorder as WebM. Frames are drawn on a clock kept in a worker,
- * whose timers a background tab does not slow down (the page's own timers drop to one a second
- * there). The recorder hands its data over every second; the browser keeps those blobs out of
- * the page's heap (and on disk when they grow). MediaRecorder's WebM has no duration, so players
+ * with Web Audio, recorded by MediaRecorder as WebM. Frames are drawn on a clock that a background
+ * tab does not slow down (background-interval.ts). The recorder hands its data over every second;
+ * the browser keeps those blobs out of the page's heap (and on disk when they grow). MediaRecorder's WebM has no duration, so players
  * show none and cannot seek: it is written in when the recording stops (webm-duration.ts).
  */
+import { everyInterval } from '../background-interval.js';
 import { withDuration } from './webm-duration.js';
 
 /** What is drawn: a tile's tracks and the name written on it. */
@@ -20,22 +20,6 @@ const WIDTH = 1280;
 const HEIGHT = 720;
 const FPS = 24;
 const TIMESLICE_MS = 1000;
-
-/** A clock ticking `fps` times a second from a worker, or from the page where workers are not allowed. */
-function startClock(fps: number, tick: () => void): () => void {
-  try {
-    const source = `setInterval(() => postMessage(0), ${Math.round(1000 / fps)});`;
-    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-    const worker = new Worker(url);
-    URL.revokeObjectURL(url);
-    worker.onmessage = tick;
-    return () => worker.terminate();
-  } catch {
-    // A Content-Security-Policy without blob: workers: the page's timer, slowed in background tabs.
-    const timer = setInterval(tick, 1000 / fps);
-    return () => clearInterval(timer);
-  }
-}
 
 export class CallRecorder {
   private readonly canvas = document.createElement('canvas');
@@ -60,7 +44,7 @@ export class CallRecorder {
     this.recorder = new MediaRecorder(stream, { mimeType, videoBitsPerSecond: 2_500_000 });
     this.recorder.addEventListener('dataavailable', ({ data }) => data.size > 0 && this.chunks.push(data));
     this.recorder.start(TIMESLICE_MS);
-    this.stopClock = startClock(FPS, () => this.draw());
+    this.stopClock = everyInterval(Math.round(1000 / FPS), () => this.draw());
     void this.audio.resume().catch(() => undefined);
   }
 

@@ -13,6 +13,7 @@
  * topic would let an outsider knock visitors off the broker at will.
  */
 import mqtt, { type MqttClient } from 'mqtt';
+import { everyInterval } from '../background-interval.js';
 import { randomHex } from '../bytes.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 import type { DecodeResult, DropReason, RoomChannel } from './channel.js';
@@ -76,6 +77,16 @@ const MAX_RETRY_MS = 10_000;
 function freshClientId(): string {
   return randomHex(10);
 }
+
+/**
+ * MQTT.js's keepalive clock. A hidden tab's own timers can fall to one a minute, too late for the
+ * ping a 60 s keepalive needs every 30 s; MQTT.js's default for browsers, the worker-timers
+ * package, does what background-interval.ts does for the recorder already.
+ */
+const backgroundTimer = {
+  set: (tick: () => void, ms: number) => everyInterval(ms, tick),
+  clear: (stop: () => void) => stop(),
+} as unknown as NonNullable<mqtt.IClientOptions['timerVariant']>;
 
 /** Brokers (by URL) that refused MQTT 5 in this page: they get MQTT 3.1.1 from then on. */
 const mqtt311Brokers = new Set<string>();
@@ -217,6 +228,7 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
       // can stall for seconds, squeezing that window: at 20 s every visitor of a six-visitor room
       // on 1.5 CPU timed out and reconnected. 60 s is MQTT.js's own default.
       keepalive: 60,
+      timerVariant: backgroundTimer,
       reconnectPeriod: FIRST_RETRY_MS,
       connectTimeout: CONNECT_TIMEOUT_MS,
       clientId: freshClientId(),

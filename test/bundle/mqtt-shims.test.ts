@@ -1,6 +1,7 @@
 import '../support/page-guard.js';
 import { expect } from '@open-wc/testing';
 import createDebug from '../../scripts/mqtt-browser/debug.mjs';
+import getTimer from '../../scripts/mqtt-browser/get-timer.mjs';
 import { parse } from '../../scripts/mqtt-browser/url.mjs';
 
 // The drop-in bundle gives MQTT.js these modules instead of the real ones (see rollup.config.mjs).
@@ -20,5 +21,17 @@ describe('MQTT.js shims of the drop-in bundle', () => {
     const log = createDebug('mqttjs:client');
     expect(log.enabled).to.equal(false);
     expect(log('anything', 1)).to.equal(undefined);
+  });
+
+  it('get-timer: MQTT.js\'s native keepalive clock ticks and stops', async () => {
+    const timer = getTimer();
+    let ticks = 0;
+    const id = timer.set(() => ticks++, 20);
+    await new Promise((resolve) => setTimeout(resolve, 110));
+    timer.clear(id);
+    const seen = ticks;
+    expect(seen).to.be.within(3, 6);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(ticks, 'no tick after clear').to.equal(seen);
   });
 });

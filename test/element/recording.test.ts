@@ -1,7 +1,7 @@
 import '../support/page-guard.js';
 import { expect } from '@open-wc/testing';
 import { connectedPair, removeVisitors } from '../support/visitors.js';
-import { nextEvent, remoteTiles, waitFor } from '../support/helpers.js';
+import { nextEvent, remoteTiles, waitFor, withPageTimersStalled } from '../support/helpers.js';
 import { HEAD_BYTES } from '../../src/media/webm-duration.js';
 
 afterEach(removeVisitors);
@@ -82,7 +82,6 @@ describe('<video-chat> recording', () => {
     const [ada] = await connectedPair();
     // A background tab runs the page's timers once a second at most, and animation frames not at
     // all: here they do not run at all while recording. The frames must come from elsewhere.
-    const page = { setInterval: window.setInterval, setTimeout: window.setTimeout, requestAnimationFrame: window.requestAnimationFrame };
     const drawn: number[] = [];
     const fillRect = CanvasRenderingContext2D.prototype.fillRect;
     CanvasRenderingContext2D.prototype.fillRect = function (this: CanvasRenderingContext2D, ...args: [number, number, number, number]) {
@@ -91,22 +90,13 @@ describe('<video-chat> recording', () => {
       return fillRect.apply(this, args);
     };
     try {
-      const stalled = () => 0;
-      Object.assign(window, { setInterval: stalled, setTimeout: stalled, requestAnimationFrame: stalled });
       const from = performance.now();
-      ada.startRecording();
-      // Waiting without the page's timers: a busy loop of awaited microtasks would starve the
-      // worker's messages; a promise settled by the worker itself does not.
-      const worker = new Worker(URL.createObjectURL(new Blob(['setTimeout(() => postMessage(0), 3000)'], { type: 'text/javascript' })));
-      await new Promise((resolve) => (worker.onmessage = resolve));
-      worker.terminate();
-      Object.assign(window, page);
+      await withPageTimersStalled(3000, () => ada.startRecording());
       const frames = drawn.filter((t) => t >= from).length;
       const seconds = (performance.now() - from) / 1000;
       console.log(`drawn with the page's timers stalled: ${frames} frames in ${seconds.toFixed(2)} s`);
       expect(frames / seconds).to.be.within(18, 30);
     } finally {
-      Object.assign(window, page);
       CanvasRenderingContext2D.prototype.fillRect = fillRect;
       await ada.stopRecording();
     }

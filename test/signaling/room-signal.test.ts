@@ -1,9 +1,10 @@
 import '../support/page-guard.js';
 import { expect } from '@open-wc/testing';
+import type { MqttClient } from 'mqtt';
 import { openRoomChannel } from '../../src/signaling/channel.js';
 import { RoomSignal } from '../../src/signaling/room-signal.js';
 import { brokerUrl } from '../support/broker-url.js';
-import { collectPageErrors, uniqueRoom, waitFor } from '../support/helpers.js';
+import { collectPageErrors, uniqueRoom, waitFor, withPageTimersStalled } from '../support/helpers.js';
 
 describe('RoomSignal', () => {
   const NativeWebSocket = window.WebSocket;
@@ -97,5 +98,32 @@ describe('RoomSignal', () => {
     release();
     expect(await joined).to.equal(false);
     await waitFor(() => sockets.every((s) => s.readyState === WebSocket.CLOSED), 'the early socket closed');
+  });
+
+  it('keeps the broker connection alive on a clock a background tab does not slow down', async function () {
+    this.timeout(20_000);
+    const signal = new RoomSignal({ brokerUrls: [brokerUrl], channel: openRoomChannel(uniqueRoom('alive'), '') });
+    try {
+      expect(await signal.connect(new AbortController().signal)).to.equal(true);
+      const { client } = signal as unknown as { client: MqttClient };
+      const pings: number[] = [];
+      const answers: number[] = [];
+      const sendPing = client.sendPing.bind(client);
+      client.sendPing = () => {
+        pings.push(performance.now());
+        sendPing();
+      };
+      client.on('packetreceive', (packet) => packet.cmd === 'pingresp' && answers.push(performance.now()));
+      // The 60 s keepalive, shortened to 1 s so that a ping is due every second. MQTT.js would
+      // keep it with the page's setInterval, which a background tab can slow to once a minute;
+      // here it does not run at all.
+      client.keepaliveManager!.setKeepalive(1);
+      await withPageTimersStalled(3500, () => undefined, ['setInterval']);
+      expect(pings.length, 'pings sent').to.be.at.least(2);
+      expect(answers.length, 'pings answered').to.be.at.least(2);
+      expect(signal.state).to.equal('online');
+    } finally {
+      await signal.close();
+    }
   });
 });

@@ -66,3 +66,31 @@ export async function sourcesOf(stream?: MediaStream): Promise<LocalSources> {
   if (stream) await sources.useStream(stream);
   return sources;
 }
+
+type PageTimer = 'setInterval' | 'setTimeout' | 'requestAnimationFrame';
+
+/**
+ * Runs `during` with the page's timers and animation frames (or the `stalled` ones of them)
+ * stopped, as a background tab's can be, and resolves `ms` later. The wait itself is kept by a
+ * worker: a busy loop of awaited microtasks would starve the messages of any worker the code under
+ * test relies on.
+ */
+export async function withPageTimersStalled(
+  ms: number,
+  during: () => void,
+  stalled: PageTimer[] = ['setInterval', 'setTimeout', 'requestAnimationFrame'],
+): Promise<void> {
+  const page = Object.fromEntries(stalled.map((name) => [name, window[name]]));
+  const url = URL.createObjectURL(new Blob([`setTimeout(() => postMessage(0), ${ms})`], { type: 'text/javascript' }));
+  const clock = new Worker(url);
+  URL.revokeObjectURL(url);
+  try {
+    Object.assign(window, Object.fromEntries(stalled.map((name) => [name, () => 0])));
+    const done = new Promise((resolve) => (clock.onmessage = resolve));
+    during();
+    await done;
+  } finally {
+    clock.terminate();
+    Object.assign(window, page);
+  }
+}
