@@ -5,7 +5,7 @@
 // bundle, so that what a browser-only, ws:// / wss://, MQTT 5 / 3.1.1 client never runs can be left
 // out: Node transports (TCP, TLS, SOCKS, the `ws` package), mini-program transports (wx, ali),
 // `debug`, Node's `url`, MQTT 5 outgoing topic aliases (lru-cache), which we never send, and the
-// worker-timers keepalive clock, which ours replaces. The shims are in
+// worker-timers keepalive clock, which ours replaces, and string_decoder beyond UTF-8. The shims are in
 // scripts/mqtt-browser/. The library build (lib/) is unaffected: it imports `mqtt` as usual.
 import { readFileSync } from 'node:fs';
 import { sep } from 'node:path';
@@ -67,6 +67,7 @@ export default {
         { find: /^url$/, replacement: shim('url.mjs') },
         { find: /^ws$/, replacement: shim('empty.mjs') },
         { find: /^readable-stream$/, replacement: shim('readable-stream.mjs') },
+        { find: /^string_decoder\/?$/, replacement: shim('string-decoder.mjs') },
         // Both `process` (injected below) and readable-stream's `process/`.
         { find: /^process\/?$/, replacement: shim('process.mjs') },
       ],

@@ -2,6 +2,7 @@ import '../support/page-guard.js';
 import { expect } from '@open-wc/testing';
 import createDebug from '../../scripts/mqtt-browser/debug.mjs';
 import getTimer from '../../scripts/mqtt-browser/get-timer.mjs';
+import { StringDecoder } from '../../scripts/mqtt-browser/string-decoder.mjs';
 import { parse } from '../../scripts/mqtt-browser/url.mjs';
 
 // The drop-in bundle gives MQTT.js these modules instead of the real ones (see rollup.config.mjs).
@@ -33,5 +34,18 @@ describe('MQTT.js shims of the drop-in bundle', () => {
     expect(seen).to.be.within(3, 6);
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(ticks, 'no tick after clear').to.equal(seen);
+  });
+
+  it('string_decoder: decodes UTF-8 across chunk boundaries and refuses other encodings', () => {
+    const bytes = new TextEncoder().encode('a€😀b');
+    for (let split = 0; split <= bytes.length; split++) {
+      const decoder = new StringDecoder('utf-8');
+      expect(decoder.encoding).to.equal('utf8');
+      expect(decoder.write(bytes.subarray(0, split)) + decoder.end(bytes.subarray(split)), `split at ${split}`).to.equal('a€😀b');
+    }
+    const cut = new StringDecoder();
+    expect(cut.write(bytes.subarray(0, 3)), 'half a character waits').to.equal('a');
+    expect(cut.end(), 'and ends as a replacement character').to.equal('\uFFFD');
+    expect(() => new StringDecoder('base64')).to.throw(TypeError, /base64/);
   });
 });
