@@ -68,6 +68,7 @@ export default {
         { find: /^ws$/, replacement: shim('empty.mjs') },
         { find: /^readable-stream$/, replacement: shim('readable-stream.mjs') },
         { find: /^string_decoder\/?$/, replacement: shim('string-decoder.mjs') },
+        { find: /^buffer\/?$/, replacement: shim('buffer.mjs') },
         // Both `process` (injected below) and readable-stream's `process/`.
         { find: /^process\/?$/, replacement: shim('process.mjs') },
       ],
@@ -75,7 +76,7 @@ export default {
     mqttInternals(),
     nodeResolve({ browser: true, preferBuiltins: false, exportConditions: ['browser', 'production'] }),
     commonjs({ include: /node_modules/ }),
-    // Node globals MQTT.js and readable-stream refer to: `process` (our shim) and the `buffer` package.
+    // Node globals MQTT.js and readable-stream refer to: `process` and `Buffer` (our shims).
     inject({ include: /node_modules/, process: 'process', Buffer: ['buffer', 'Buffer'] }),
     typescript({
       tsconfig: './tsconfig.json',

@@ -2,7 +2,7 @@
 // end-to-end tests inside a loopback-only network namespace. Ends with "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { checkSystem, loopbackOnly } from './system-check.mjs';
 
 const results = { passed: 0, failed: 0 };
@@ -61,16 +61,32 @@ record('custom-elements.json is fresh', fresh);
 record('README API table is fresh', run('README API table is fresh', 'node', ['scripts/readme-api.mjs', '--check']));
 record('custom-elements.json documents every event and part', run('custom-elements.json documents every event and part', 'node', ['scripts/manifest-coverage.mjs']));
 
+/** How the browser test file `file` (under test/) imports the page-error guard. */
+function guardImport(file) {
+  const path = relative(dirname(join('test', file)), 'test/support/page-guard.js');
+  return path.startsWith('.') ? path : `./${path}`;
+}
+
 // Every test fails on an uncaught error or unhandled rejection in a page it opened: browser test
 // files import the guard, end-to-end files get it (and Chromium) from support.mjs.
 const unguarded = [
   ...readdirSync('test', { recursive: true }).filter((f) => /\.test\.ts$/.test(f))
-    .filter((f) => !readFileSync(join('test', f), 'utf8').startsWith("import '../support/page-guard.js';")),
+    .filter((f) => !readFileSync(join('test', f), 'utf8').startsWith(`import '${guardImport(f)}';`)),
   ...readdirSync('test/e2e').filter((f) => f.endsWith('.test.mjs'))
     .filter((f) => !readFileSync(join('test/e2e', f), 'utf8').includes("from './support.mjs'")),
 ];
 if (unguarded.length) console.error(`Test files without the page-error guard: ${unguarded.join(', ')}`);
 record('every test file has the page-error guard', unguarded.length === 0);
+
+// Pure-logic tests that need no browser (the bundle's shims against Node's own modules).
+const nodeTests = readdirSync('test', { recursive: true })
+  .filter((f) => f.endsWith('.test.mjs') && !f.startsWith('e2e'))
+  .map((f) => join('test', f));
+run('node tests (node:test)', 'node', [
+  '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
+  '--test-reporter=./scripts/count-reporter.mjs', '--test-reporter-destination=.test-results/node.json', ...nodeTests,
+]);
+readCounts('.test-results/node.json', 'node tests');
 
 run('browser tests (web-test-runner)', ...loopbackOnly('npx web-test-runner'));
 readCounts('.test-results/browser.json', 'browser tests');

@@ -6,7 +6,8 @@ export class StringDecoder {
   constructor(encoding = 'utf8') {
     if (!/^utf-?8$/i.test(encoding)) throw new TypeError(`Unsupported encoding in this bundle: ${encoding}`);
     this.encoding = 'utf8';
-    this.decoder = new TextDecoder();
+    // Node keeps a leading byte-order mark as U+FEFF; a default TextDecoder would drop it.
+    this.decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   }
 
   write(bytes) {

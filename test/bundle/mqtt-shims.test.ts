@@ -46,6 +46,7 @@ describe('MQTT.js shims of the drop-in bundle', () => {
     const cut = new StringDecoder();
     expect(cut.write(bytes.subarray(0, 3)), 'half a character waits').to.equal('a');
     expect(cut.end(), 'and ends as a replacement character').to.equal('\uFFFD');
+    expect(new StringDecoder().end(Uint8Array.from([0xef, 0xbb, 0xbf, 0x61])), 'a byte-order mark kept, as Node keeps it').to.equal('\uFEFFa');
     expect(() => new StringDecoder('base64')).to.throw(TypeError, /base64/);
   });
 });
