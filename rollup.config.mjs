@@ -4,9 +4,10 @@
 // MQTT.js is taken from its CommonJS build (mqtt/build/lib/…), not from its prebuilt browser
 // bundle, so that what a browser-only, ws:// / wss://, MQTT 5 / 3.1.1 client never runs can be left
 // out: Node transports (TCP, TLS, SOCKS, the `ws` package), mini-program transports (wx, ali),
-// `debug`, Node's `url`, MQTT 5 outgoing topic aliases (lru-cache), which we never send, and the
-// worker-timers keepalive clock, which ours replaces, and string_decoder beyond UTF-8. The shims are in
-// scripts/mqtt-browser/. The library build (lib/) is unaffected: it imports `mqtt` as usual.
+// `debug`, Node's `url`, MQTT 5 outgoing topic aliases (lru-cache), which we never send, the
+// worker-timers keepalive clock, which ours replaces, and of `buffer` and `string_decoder` all but
+// UTF-8 and what the bundle calls. The shims are in scripts/mqtt-browser/. The library build (lib/)
+// is unaffected: it imports `mqtt` as usual.
 import { readFileSync } from 'node:fs';
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -6,8 +6,8 @@
 // the unsigned 8-, 16- and 32-bit big-endian reads and writes. Removed: every other encoding (hex,
 // base64, latin1, UTF-16), which throws here; the other number formats (little-endian, signed,
 // floats, 64-bit); equals, compare, fill with a string, indexOf with a string, and the rest of
-// Node's Buffer API. scripts/check-buffer-shim.mjs fails the build's checks when the bundled
-// libraries call a Buffer method this class lacks.
+// Node's Buffer API. The same test parses the bundle and fails when its code uses a Buffer method
+// this class lacks, unless an audit there says the receiver is never a Buffer.
 const encoder = new TextEncoder();
 // Node keeps a leading byte-order mark as U+FEFF; a default TextDecoder would drop it.
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });

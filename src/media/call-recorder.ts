@@ -2,8 +2,9 @@
  * One recording of the whole call: every tile drawn on a canvas with its name, every voice mixed
  * with Web Audio, recorded by MediaRecorder as WebM. Frames are drawn on a clock that a background
  * tab does not slow down (background-interval.ts). The recorder hands its data over every second;
- * the browser keeps those blobs out of the page's heap (and on disk when they grow). MediaRecorder's WebM has no duration, so players
- * show none and cannot seek: it is written in when the recording stops (webm-duration.ts).
+ * the browser keeps those blobs out of the page's heap (and on disk when they grow).
+ * MediaRecorder's WebM has no duration, so players show none and cannot seek: it is written in
+ * when the recording stops (webm-duration.ts).
  */
 import { everyInterval } from '../background-interval.js';
 import { withDuration } from './webm-duration.js';
