@@ -10,7 +10,7 @@
  * carry only the per-visit key, so a remembered identity does not make a visitor recognisable there.
  */
 import { base64Url, fromBase64Url } from '../signaling/room-crypto.js';
-import { peerIdOf, sign, SignatureCheck, type Identity } from '../signaling/identity.js';
+import { sign, SignatureCheck, type Identity } from '../signaling/identity.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 import type { LinkEnds, SafetySide } from './safety-code.js';
 
@@ -73,8 +73,9 @@ export class IdentityProof extends TypedEventTarget<IdentityProofEventMap> {
   private async check(proof: string): Promise<void> {
     const [key, signature] = proof.split('.').map(fromBase64Url);
     if (!key || !signature) return;
-    const [keyId, sides] = await Promise.all([peerIdOf(key), this.ends()]);
-    if (!(await this.signatures.verify(keyId, key, provenData(sides.remote, sides.own), signature))) return;
+    const sides = await this.ends();
+    const keyId = await this.signatures.signer(key, provenData(sides.remote, sides.own), signature);
+    if (!keyId) return;
     this.remoteKeyId = keyId;
     this.dispatchEvent(new Event('proven'));
   }

@@ -7,6 +7,7 @@
  * broker sees in topics (the peer id) fresh every time.
  */
 import { sha256 } from '../bytes.js';
+import { RecentPromises } from '../recent-promises.js';
 import { base64Url } from './room-crypto.js';
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
@@ -50,31 +51,33 @@ const MAX_KEYS = 64;
  * sender's id, verifies nothing.
  */
 export class SignatureCheck {
-  private readonly keys = new Map<string, Promise<{ peerId: string; key: CryptoKey } | undefined>>();
+  private readonly keys = new RecentPromises<{ peerId: string; key: CryptoKey } | undefined>(MAX_KEYS);
 
+  /** Whether `publicKey` made `signature` over `data` and is the key of the sender `from`. */
   async verify(from: string, publicKey: Uint8Array, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
-    if (publicKey.length !== PUBLIC_KEY_BYTES || publicKey[0] !== 0x04 || signature.length !== SIGNATURE_BYTES) return false;
+    return (await this.check(publicKey, data, signature, from)) !== undefined;
+  }
+
+  /** The id of `publicKey` if it made `signature` over `data`; `undefined` if not. */
+  signer(publicKey: Uint8Array, data: Uint8Array, signature: Uint8Array): Promise<string | undefined> {
+    return this.check(publicKey, data, signature);
+  }
+
+  private async check(publicKey: Uint8Array, data: Uint8Array, signature: Uint8Array, from?: string): Promise<string | undefined> {
+    if (publicKey.length !== PUBLIC_KEY_BYTES || publicKey[0] !== 0x04 || signature.length !== SIGNATURE_BYTES) return undefined;
     const imported = await this.importKey(publicKey);
-    if (!imported || imported.peerId !== from) return false;
+    // A key that is not the claimed sender's fails before any signature is checked.
+    if (!imported || (from !== undefined && imported.peerId !== from)) return undefined;
     try {
-      return await crypto.subtle.verify(SIGNATURE, imported.key, signature as BufferSource, data as BufferSource);
+      return (await crypto.subtle.verify(SIGNATURE, imported.key, signature as BufferSource, data as BufferSource)) ? imported.peerId : undefined;
     } catch {
-      return false;
+      return undefined;
     }
   }
 
   private importKey(publicKey: Uint8Array): Promise<{ peerId: string; key: CryptoKey } | undefined> {
-    const id = base64Url(publicKey);
-    let imported = this.keys.get(id);
-    if (imported) {
-      // Most recently used last: the first entry is the one to forget.
-      this.keys.delete(id);
-    } else {
-      imported = Promise.all([peerIdOf(publicKey), crypto.subtle.importKey('raw', publicKey as BufferSource, ALGORITHM, false, ['verify'])])
-        .then(([peerId, key]) => ({ peerId, key }), () => undefined);
-      if (this.keys.size >= MAX_KEYS) this.keys.delete(this.keys.keys().next().value as string);
-    }
-    this.keys.set(id, imported);
-    return imported;
+    return this.keys.get(base64Url(publicKey), () =>
+      Promise.all([peerIdOf(publicKey), crypto.subtle.importKey('raw', publicKey as BufferSource, ALGORITHM, false, ['verify'])])
+        .then(([peerId, key]) => ({ peerId, key }), () => undefined));
   }
 }

@@ -16,6 +16,7 @@
  */
 
 import { sha256 } from '../bytes.js';
+import { RecentPromises } from '../recent-promises.js';
 
 export const ENVELOPE_VERSION = 1;
 const HEADER_BYTES = 1 + 4 + 12;
@@ -94,7 +95,7 @@ export async function deriveRoomKeys(room: string, password: string, site = page
 
 /** Derivations kept: the room being joined, and a few before it (a visitor going back and forth). */
 const KEPT_DERIVATIONS = 4;
-const derivations = new Map<string, Promise<RoomKeys>>();
+const derivations = new RecentPromises<RoomKeys>(KEPT_DERIVATIONS);
 
 /**
  * The room's keys, derived once per room, password and site and kept for the page's next joins.
@@ -102,17 +103,7 @@ const derivations = new Map<string, Promise<RoomKeys>>();
  * A failed derivation is not kept.
  */
 export function roomKeys(room: string, password: string, site = pageSite()): Promise<RoomKeys> {
-  const id = JSON.stringify([room, password, site]);
-  let keys = derivations.get(id);
-  if (keys) {
-    derivations.delete(id);
-  } else {
-    keys = deriveRoomKeys(room, password, site);
-    keys.catch(() => derivations.get(id) === keys && derivations.delete(id));
-    if (derivations.size >= KEPT_DERIVATIONS) derivations.delete(derivations.keys().next().value as string);
-  }
-  derivations.set(id, keys);
-  return keys;
+  return derivations.get(JSON.stringify([room, password, site]), () => deriveRoomKeys(room, password, site));
 }
 
 function additionalData(header: Uint8Array, topic: string): Uint8Array {
