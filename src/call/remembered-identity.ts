@@ -35,6 +35,17 @@ function isRememberedPeer(value: unknown): value is RememberedPeer {
   return typeof peer === 'object' && peer !== null && typeof peer.keyId === 'string' && typeof peer.name === 'string' && typeof peer.verifiedAt === 'number';
 }
 
+/** Makes and stores this visitor's long-term key, unless another tab stored one first; the one kept. */
+async function keepFreshKeys(store: UseStore): Promise<StoredKeys> {
+  const fresh = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+  const freshKeys: StoredKeys = { publicKey: new Uint8Array(await crypto.subtle.exportKey('raw', fresh.publicKey)), privateKey: fresh.privateKey };
+  // One transaction: two tabs opening at once keep the same key.
+  await update<StoredKeys>(SELF, (kept) => kept ?? freshKeys, store);
+  const kept = await get<StoredKeys>(SELF, store);
+  if (!kept) throw new Error('IndexedDB kept nothing');
+  return kept;
+}
+
 export class RememberedIdentity {
   private constructor(
     /** This visitor's long-term key; its `peerId` is the key's id. */
@@ -49,12 +60,7 @@ export class RememberedIdentity {
    */
   static async open(name = DEFAULT_IDENTITY_STORE): Promise<RememberedIdentity> {
     const store = createStore(name, 'identity');
-    const fresh = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
-    const freshKeys: StoredKeys = { publicKey: new Uint8Array(await crypto.subtle.exportKey('raw', fresh.publicKey)), privateKey: fresh.privateKey };
-    // One transaction: two tabs opening at once keep the same key.
-    await update<StoredKeys>(SELF, (kept) => kept ?? freshKeys, store);
-    const kept = await get<StoredKeys>(SELF, store);
-    if (!kept) throw new Error('IndexedDB kept nothing');
+    const kept = (await get<StoredKeys>(SELF, store)) ?? (await keepFreshKeys(store));
     const identity: Identity = { peerId: await peerIdOf(kept.publicKey), publicKey: kept.publicKey, privateKey: kept.privateKey };
     const peers = new Map<string, RememberedPeer>();
     for (const value of await values(store)) if (isRememberedPeer(value)) peers.set(value.keyId, value);

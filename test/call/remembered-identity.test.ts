@@ -110,7 +110,18 @@ describe('remember-identity', () => {
     const name = store('tabs');
     const [first, second] = await Promise.all([RememberedIdentity.open(name), RememberedIdentity.open(name)]);
     expect(first.identity.peerId).to.equal(second.identity.peerId);
-    expect((await RememberedIdentity.open(name)).identity.peerId).to.equal(first.identity.peerId);
+    const generateKey = crypto.subtle.generateKey;
+    let generated = 0;
+    crypto.subtle.generateKey = function (this: SubtleCrypto, ...args: Parameters<SubtleCrypto['generateKey']>) {
+      generated++;
+      return generateKey.apply(this, args);
+    } as SubtleCrypto['generateKey'];
+    try {
+      expect((await RememberedIdentity.open(name)).identity.peerId).to.equal(first.identity.peerId);
+      expect(generated, 'no key made where one is kept').to.equal(0);
+    } finally {
+      crypto.subtle.generateKey = generateKey;
+    }
     expect((await RememberedIdentity.open(store('other'))).identity.peerId).not.to.equal(first.identity.peerId);
   });
 });
