@@ -5,8 +5,8 @@
 // bundle, so that what a browser-only, ws:// / wss://, MQTT 5 / 3.1.1 client never runs can be left
 // out: Node transports (TCP, TLS, SOCKS, the `ws` package), mini-program transports (wx, ali),
 // `debug`, Node's `url`, MQTT 5 outgoing topic aliases (lru-cache), which we never send, the
-// worker-timers keepalive clock, which ours replaces, and of `buffer` and `string_decoder` all but
-// UTF-8 and what the bundle calls. The shims are in scripts/mqtt-browser/. The library build (lib/)
+// worker-timers keepalive clock, which ours replaces, rfdc, which structuredClone replaces, and
+// of `buffer` and `string_decoder` all but UTF-8 and what the bundle calls. The shims are in scripts/mqtt-browser/. The library build (lib/)
 // is unaffected: it imports `mqtt` as usual.
 import { readFileSync } from 'node:fs';
 import { sep } from 'node:path';
@@ -70,6 +70,7 @@ export default {
         { find: /^readable-stream$/, replacement: shim('readable-stream.mjs') },
         { find: /^string_decoder\/?$/, replacement: shim('string-decoder.mjs') },
         { find: /^buffer\/?$/, replacement: shim('buffer.mjs') },
+        { find: /^rfdc\/default$/, replacement: shim('rfdc.mjs') },
         // Both `process` (injected below) and readable-stream's `process/`.
         { find: /^process\/?$/, replacement: shim('process.mjs') },
       ],

@@ -2,6 +2,7 @@ import '../support/page-guard.js';
 import { expect } from '@open-wc/testing';
 import createDebug from '../../scripts/mqtt-browser/debug.mjs';
 import getTimer from '../../scripts/mqtt-browser/get-timer.mjs';
+import clone from '../../scripts/mqtt-browser/rfdc.mjs';
 import { StringDecoder } from '../../scripts/mqtt-browser/string-decoder.mjs';
 import { parse } from '../../scripts/mqtt-browser/url.mjs';
 
@@ -48,5 +49,21 @@ describe('MQTT.js shims of the drop-in bundle', () => {
     expect(cut.end(), 'and ends as a replacement character').to.equal('\uFFFD');
     expect(new StringDecoder().end(Uint8Array.from([0xef, 0xbb, 0xbf, 0x61])), 'a byte-order mark kept, as Node keeps it').to.equal('\uFEFFa');
     expect(() => new StringDecoder('base64')).to.throw(TypeError, /base64/);
+  });
+
+  it('rfdc: copies a publish packet whole, nothing shared with the original', () => {
+    const packet = {
+      cmd: 'publish', topic: 'room/inbox', qos: 1, retain: false, dup: false, messageId: 7,
+      payload: Uint8Array.from([1, 2, 3]),
+      properties: { userProperties: { a: ['b', 'c'] }, correlationData: Uint8Array.from([9]), messageExpiryInterval: 30 },
+    };
+    const copy = clone(packet);
+    expect(copy).to.deep.equal(packet);
+    packet.payload[0] = 0;
+    packet.properties.userProperties.a.push('d');
+    packet.properties.correlationData[0] = 0;
+    expect(copy.payload).to.deep.equal(Uint8Array.from([1, 2, 3]));
+    expect(copy.properties.userProperties.a).to.deep.equal(['b', 'c']);
+    expect(copy.properties.correlationData).to.deep.equal(Uint8Array.from([9]));
   });
 });
