@@ -6,8 +6,8 @@
 // out: Node transports (TCP, TLS, SOCKS, the `ws` package), mini-program transports (wx, ali),
 // `debug`, Node's `url`, MQTT 5 outgoing topic aliases (lru-cache), which we never send, the
 // worker-timers keepalive clock, which ours replaces, rfdc, which structuredClone replaces, and
-// of `buffer` and `string_decoder` all but UTF-8 and what the bundle calls. The shims are in scripts/mqtt-browser/. The library build (lib/)
-// is unaffected: it imports `mqtt` as usual.
+// of `buffer` and `string_decoder` all but UTF-8 and what the bundle calls. The shims are in
+// scripts/mqtt-browser/. The library build (lib/) is unaffected: it imports `mqtt` as usual.
 import { readFileSync } from 'node:fs';
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
