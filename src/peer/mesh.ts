@@ -142,6 +142,11 @@ const SPARE_MAX_AGE_MS = 5 * 60_000;
 /** "The room is full" replies: a few, then one a second at most, however many newcomers knock. */
 const FULL_REPLY_BURST = 5;
 const FULL_REPLIES_PER_SECOND = 1;
+/**
+ * How long a newcomer told "full" by some of a room's members, not all, waits for the others'
+ * offers before it takes the room as full: members with places left offer on hearing its hello.
+ */
+const FULL_GRACE_MS = 3000;
 
 export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   private readonly links = new Map<string, PeerLink>();
@@ -163,6 +168,9 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   /** Whether any link of ours has connected: until then we are the newcomer. */
   private metAnyone = false;
   private readonly fullReplies = new RateBudget(FULL_REPLY_BURST, FULL_REPLIES_PER_SECOND);
+  /** Members who said the room is full before we met anyone. */
+  private readonly refusals = new Set<string>();
+  private refusalTimer?: ReturnType<typeof setTimeout>;
 
   constructor(private readonly options: PeerMeshOptions) {
     super();
@@ -250,10 +258,10 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
         if (!known) this.createLink(signal.from, signal.name, 'offer', this.takeSpare()).start();
         return;
       case 'full':
-        // A member at capacity: for a newcomer, the room is full; a member of a full room, re-
+        // A member at capacity: for a newcomer, the room may be full; a member of a full room, re-
         // announcing itself, merely does not link with that one.
-        if (!this.metAnyone) this.roomIsFull();
-        else this.dropLink(signal.from, 'left');
+        if (this.metAnyone) this.dropLink(signal.from, 'left');
+        else this.refusedBy(signal.from);
         return;
       case 'offer': {
         const link = this.links.get(signal.from) ?? this.createLink(signal.from, signal.name, 'answer');
@@ -279,6 +287,24 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   private replyFull(newcomer: string): void {
     if (!this.fullReplies.take(performance.now())) return;
     this.options.signal.sendTo({ kind: 'full', from: this.options.peerId, to: newcomer });
+  }
+
+  /**
+   * A member says the room is full before we met anyone. One member's word is not taken alone: a
+   * member could say it of a room with places left, to keep us out. The room is full when as many
+   * members as it has places say so, or when, a moment later, nobody else is linking with us.
+   */
+  private refusedBy(member: string): void {
+    this.dropLink(member, 'left');
+    this.refusals.add(member);
+    if (this.refusals.size >= this.maxLinks) {
+      this.roomIsFull();
+      return;
+    }
+    this.refusalTimer ??= setTimeout(() => {
+      const linking = [...this.links.keys()].some((peerId) => !this.refusals.has(peerId));
+      if (!this.metAnyone && !linking) this.roomIsFull();
+    }, FULL_GRACE_MS);
   }
 
   /** We came into a full room: close every link (saying goodbye) and say so, once. */
@@ -307,6 +333,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     this.sayByeToAll();
     for (const peerId of [...this.links.keys()]) this.dropLink(peerId, 'left');
     this.closed = true;
+    clearTimeout(this.refusalTimer);
     this.dropSpare();
     for (const peerId of [...this.reintroductions.keys()]) this.stopReintroducing(peerId);
   }

@@ -303,6 +303,63 @@ describe('PeerMesh: invented peers', () => {
     }
   });
 
+  it('is not kept out of a room with places left by one member saying it is full', async () => {
+    const { meshes, portFor } = wiredMeshes();
+    const hostile = 'hhhhhhhhhhhh';
+    // The hostile member answers every hello at once, before any honest offer can be made.
+    const port = (self: string): SignalPort => {
+      const wired = portFor(self);
+      return {
+        ...wired,
+        broadcast: (s) => {
+          wired.broadcast(s);
+          if (s.kind === 'hello') queueMicrotask(() => meshes.get(s.from)?.handle({ kind: 'full', from: hostile, to: s.from }));
+        },
+      };
+    };
+    const member = (peerId: string, name: string) => {
+      const m = new PeerMesh({ peerId, name, rtcConfiguration: { iceServers: [] }, sources: new LocalSources(), signal: port(peerId), maxPeers: 4 });
+      meshes.set(peerId, m);
+      return m;
+    };
+    const ada = member('aaaaaaaaaaaa', 'Ada');
+    ada.announce();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const cy = member('cccccccccccc', 'Cy');
+    let full = false;
+    cy.addEventListener('room-full', () => (full = true));
+    cy.announce();
+    try {
+      await waitFor(() => cy.peers.length === 1 && ada.peers.length === 1, 'Cy and Ada connected', 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 3500));
+      expect(full, 'room-full').to.equal(false);
+      expect(cy.peers.map((p) => p.name)).to.deep.equal(['Ada']);
+    } finally {
+      for (const m of meshes.values()) m.close();
+    }
+  });
+
+  it('takes the room as full when as many members as it has places say so, or when nobody else links with it', async () => {
+    const { sent, port } = recordingPort();
+    const atOnce = new PeerMesh({ peerId: 'nnnnnnnnnnnn', name: 'New', rtcConfiguration: { iceServers: [] }, sources: new LocalSources(), signal: port, maxPeers: 3 });
+    let fullAtOnce = false;
+    atOnce.addEventListener('room-full', () => (fullAtOnce = true));
+    atOnce.announce();
+    atOnce.handle({ kind: 'full', from: 'aaaaaaaaaaaa', to: 'nnnnnnnnnnnn' });
+    expect(fullAtOnce, 'one of two members').to.equal(false);
+    atOnce.handle({ kind: 'full', from: 'bbbbbbbbbbbb', to: 'nnnnnnnnnnnn' });
+    expect(fullAtOnce, 'both members').to.equal(true);
+
+    const alone = new PeerMesh({ peerId: 'oooooooooooo', name: 'New', rtcConfiguration: { iceServers: [] }, sources: new LocalSources(), signal: port, maxPeers: 3 });
+    const fullAfter = new Promise<number>((resolve) => alone.addEventListener('room-full', () => resolve(performance.now())));
+    alone.announce();
+    const refusedAt = performance.now();
+    alone.handle({ kind: 'full', from: 'aaaaaaaaaaaa', to: 'oooooooooooo' });
+    expect((await fullAfter) - refusedAt, 'after a moment in which nobody offered').to.be.within(2500, 4500);
+    expect(sent.filter((s) => s.kind === 'offer'), 'no link tried meanwhile').to.deep.equal([]);
+    for (const m of [atOnce, alone]) m.close();
+  });
+
   it('reports no failure for peers that never answered (gone first, or invented), and does for one that did', async () => {
     const { port } = recordingPort();
     const m = new PeerMesh({ peerId: 'aaaaaaaaaaaa', name: 'Me', rtcConfiguration: { iceServers: [] }, sources: new LocalSources(), signal: port, connectTimeoutMs: 200, restartTimeoutMs: 200, patienceMs: 600, maxPeers: 100 });
