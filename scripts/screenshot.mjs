@@ -43,6 +43,17 @@ const VIEWS = {
     await ada.waitForTimeout(300);
     return ada;
   },
+  /** Two people; the other is speaking, with a ring around its tile. */
+  async speaking(browser, demo) {
+    const ada = await join(browser, demo, 'shots-speaking', 'Ada Lovelace');
+    await join(browser, demo, 'shots-speaking', 'Grace Hopper');
+    await decodingAll(ada, 1);
+    await ada.evaluate(() => (document.querySelector('video-chat').muted = true));
+    // The fake microphone beeps once a second: the ring is on Grace's tile for a moment each time.
+    await ada.waitForFunction(() => document.querySelector('video-chat').shadowRoot.querySelector('[part~="remote"][part~="speaking"]'),
+      undefined, { timeout: 30000, polling: 20 });
+    return ada;
+  },
   /** The chat panel open, with a few messages. */
   async chat(browser, demo) {
     const ada = await join(browser, demo, 'shots-chat', 'Ada Lovelace');

@@ -22,7 +22,7 @@ export interface RemoteParticipantEventMap {
   'track-muted': CustomEvent<TrackEventDetail & { muted: boolean }>;
   /** The media path came back after an outage: players should attach afresh (see `generation`). */
   'media-renewed': Event;
-  /** The visitor muted or unmuted, turned its camera off or on, started or stopped sharing its screen, was verified, or showed another key than the one verified under its name (see `microphoneOn`, `cameraOn`, `screenOn`, `verified`, `keyChanged`). */
+  /** The visitor muted or unmuted, turned its camera off or on, started or stopped sharing its screen, began or stopped speaking, was verified, or showed another key than the one verified under its name (see `microphoneOn`, `cameraOn`, `screenOn`, `speaking`, `verified`, `keyChanged`). */
   'state-changed': Event;
 }
 
@@ -33,6 +33,7 @@ export class RemoteParticipant extends TypedEventTarget<RemoteParticipantEventMa
   private verifiedByVisitor = false;
   private verifiedEarlier = false;
   private otherKeyThanVerified = false;
+  private isSpeaking = false;
   /**
    * The id of the long-term key the visitor proved it holds on this connection (it uses
    * `remember-identity`); undefined if it proved none.
@@ -76,6 +77,18 @@ export class RemoteParticipant extends TypedEventTarget<RemoteParticipantEventMa
   /** Whether the visitor records the call. */
   get recordingOn(): boolean {
     return this.state.recording;
+  }
+
+  /** Whether the visitor is speaking: its voice arrives above room noise (see call/speaking-watch.ts). */
+  get speaking(): boolean {
+    return this.isSpeaking;
+  }
+
+  /** Marks the visitor speaking or not. */
+  setSpeaking(speaking: boolean): void {
+    if (speaking === this.isSpeaking) return;
+    this.isSpeaking = speaking;
+    this.dispatchEvent(new Event('state-changed'));
   }
 
   /** Takes the media state the visitor told. */

@@ -19,6 +19,7 @@ import { TypedEventTarget } from '../typed-event-target.js';
 import { RateBudget } from '../rate-budget.js';
 import { cleanChatText, type ChatMessage } from './chat.js';
 import { RemoteParticipant } from './participant.js';
+import { SpeakingWatch } from './speaking-watch.js';
 
 export interface RoomVisitOptions {
   room: string;
@@ -81,6 +82,8 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
   private signal?: RoomSignal;
   private mesh?: PeerMesh;
   private readonly participantsById = new Map<string, RemoteParticipant>();
+  private readonly speakingWatch = new SpeakingWatch(() =>
+    [...this.participantsById.values()].map((participant) => ({ participant, connection: this.mesh?.link(participant.peerId)?.connection })));
   private readonly abort = new AbortController();
   private knockReplies = 0;
   private lastKnockReplyAt = -Infinity;
@@ -201,6 +204,7 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
   async leave(): Promise<void> {
     if (this.abort.signal.aborted) return;
     this.abort.abort();
+    this.speakingWatch.stop();
     globalThis.removeEventListener?.('pagehide', this.onPageHide);
     globalThis.removeEventListener?.('online', this.onOnline);
     this.mesh?.close();
@@ -269,6 +273,7 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
       this.report({ code: 'identity-changed', reason: 'identity-changed', params: { peer: detail.name || detail.peerId } });
     });
     this.mesh = mesh;
+    this.speakingWatch.start();
     return mesh;
   }
 

@@ -41,6 +41,7 @@ import { emptyNote, remoteTiles, screenTiles, selfTile, tileLayout, type TileCon
  * @csspart video - The `<video>` inside a tile.
  * @csspart name - The name label inside a tile (with a mic-off mark while that visitor is muted).
  * @csspart muted - Added to a tile while its visitor's microphone is off.
+ * @csspart speaking - Added to a remote tile while its visitor speaks (its voice arrives above room noise), drawn as a ring in `--video-chat-speaking-color`.
  * @csspart camera-off - Added to a tile while its visitor's camera is off; the tile shows the visitor's initials.
  * @csspart avatar - The initials shown on a camera-off tile.
  * @csspart verified - Added to the tile of a peer this visitor verified by comparing safety codes (in this visit, or in an earlier one with `remember-identity`).
@@ -83,6 +84,7 @@ import { emptyNote, remoteTiles, screenTiles, selfTile, tileLayout, type TileCon
  * @cssprop [--video-chat-background=#111418] - Background of the whole element.
  * @cssprop [--video-chat-color=#f3f4f6] - Text colour.
  * @cssprop [--video-chat-accent=#2563eb] - Accent colour (Join button, focus rings).
+ * @cssprop [--video-chat-speaking-color=var(--video-chat-accent)] - The ring around the tile of whoever speaks.
  * @cssprop [--video-chat-radius=8px] - Corner radius of the element and its tiles.
  * @cssprop [--video-chat-gap=8px] - Space between tiles and controls.
  * @cssprop [--video-chat-font=14px/1.4 system-ui, sans-serif] - Font shorthand.

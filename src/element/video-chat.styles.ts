@@ -225,6 +225,15 @@ export const videoChatStyles = css`
     --tile-height: calc((100vh - 9rem - (var(--rows, 1) - 1) * var(--video-chat-gap, 8px)) / var(--rows, 1));
     max-width: max(10rem, var(--tile-height) * 16 / 9);
   }
+  /* A ring around the tile of whoever speaks, as meeting apps draw one. */
+  [part~='speaking']::after {
+    content: '';
+    position: absolute;
+    inset: 0;
+    border: 3px solid var(--video-chat-speaking-color, var(--video-chat-accent, #2563eb));
+    border-radius: inherit;
+    pointer-events: none;
+  }
   @supports (height: 100dvh) {
     [part~='tile'] {
       --tile-height: calc((100dvh - 9rem - (var(--rows, 1) - 1) * var(--video-chat-gap, 8px)) / var(--rows, 1));

@@ -46,6 +46,32 @@ describe('VideoCall without the element', () => {
     players.forEach((video) => video.remove());
   });
 
+  it('tells who is speaking from the level their voice arrives with, and never a muted visitor', async function () {
+    this.timeout(30_000);
+    const room = uniqueRoom('speaking');
+    const calls = ['Ada', 'Bob'].map((name) => new VideoCall({ room, name, broker: brokerUrl, iceServers: [] }));
+    const [ada, bob] = calls;
+    const met = new Promise<RemoteParticipant>((resolve) => ada.addEventListener('participant-joined', ({ detail }) => resolve(detail), { once: true }));
+    await Promise.all(calls.map((call) => call.join()));
+    const bobAtAda = await met;
+    await waitFor(() => !!bobAtAda.track('microphone'), 'Bob\'s microphone at Ada');
+    // Browsers measure a voice as it plays: the page plays it, as any page in a call does.
+    const player = play(bobAtAda);
+    const changes: boolean[] = [];
+    bobAtAda.addEventListener('state-changed', () => changes.push(bobAtAda.speaking));
+    // The browser's fake microphone beeps once a second.
+    await waitFor(() => bobAtAda.speaking, 'Bob heard speaking', 10_000);
+    expect(changes[0], 'told with state-changed').to.equal(true);
+    bob.setMicrophoneEnabled(false);
+    await waitFor(() => !bobAtAda.microphoneOn && !bobAtAda.speaking, 'Bob muted at Ada, and not speaking');
+    const whileMuted = changes.length;
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(changes.slice(whileMuted), 'never speaking while muted').to.not.include(true);
+    expect(bobAtAda.speaking).to.equal(false);
+    await Promise.all(calls.map((call) => call.leave()));
+    player.remove();
+  });
+
   it('restarts a join quietly when the room changes mid-join, and leaves and rejoins mid-call', async () => {
     const call = new VideoCall({ room: uniqueRoom('first'), broker: brokerUrl, iceServers: [] });
     const events: string[] = [];

@@ -50,6 +50,27 @@ describe('<video-chat> mute and camera state', () => {
     expect(parts(own)).to.not.include('muted');
   });
 
+  it('rings the tile of a peer while it speaks (part speaking), never while it is muted', async function () {
+    this.timeout(30_000);
+    const [ada, bob] = await connectedPair();
+    const adaTile = () => remoteTiles(bob)[0];
+    await waitFor(() => !!adaTile(), 'Ada\'s tile at Bob\'s');
+    // The browser's fake microphone beeps once a second.
+    await waitFor(() => parts(adaTile()).includes('speaking'), 'the speaking part on Ada\'s tile', 10_000);
+    const ring = getComputedStyle(adaTile(), '::after');
+    expect(ring.borderTopWidth).to.equal('3px');
+    expect(ring.borderTopColor, 'the accent colour').to.equal('rgb(37, 99, 235)');
+    bob.style.setProperty('--video-chat-speaking-color', 'rgb(1, 2, 3)');
+    expect(getComputedStyle(adaTile(), '::after').borderTopColor).to.equal('rgb(1, 2, 3)');
+    expect(parts(bob.shadowRoot!.querySelector('[part~="local"]')!), 'not on the self-view').to.not.include('speaking');
+    ada.muted = true;
+    await waitFor(() => parts(adaTile()).includes('muted') && !parts(adaTile()).includes('speaking'), 'muted, not speaking', 5000);
+    for (let i = 0; i < 25; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(parts(adaTile()), 'never speaking while muted').to.not.include('speaking');
+    }
+  });
+
   it('tells a peer who arrives later that this visitor is already muted', async () => {
     const [ada, bob] = await connectedPair({ muted: '', 'camera-off': '' });
     await waitFor(() => !!remoteTiles(bob)[0] && parts(remoteTiles(bob)[0]).includes('muted') && parts(remoteTiles(bob)[0]).includes('camera-off'), 'Ada shown muted with camera off', 5000);

@@ -46,7 +46,7 @@ export function initials(name: string): string {
   return letters.join('').toLocaleUpperCase();
 }
 
-type TileState = { microphone: boolean; camera: boolean; recording?: boolean; verified?: boolean; keyChanged?: boolean };
+type TileState = { microphone: boolean; camera: boolean; recording?: boolean; verified?: boolean; keyChanged?: boolean; speaking?: boolean };
 
 /** Tile keys: `local`, `local:screen`, a peer id, or a peer id and `:screen`. */
 export const screenKey = (key: string) => `${key}:screen`;
@@ -69,6 +69,7 @@ export interface TileContext {
 function tileParts(key: string, kinds: string[], state: TileState | undefined, context: TileContext): string {
   const parts = ['tile', ...kinds];
   if (state && !state.microphone) parts.push('muted');
+  if (state?.speaking) parts.push('speaking');
   if (state && !state.camera) parts.push('camera-off');
   if (state?.recording) parts.push('recording');
   if (state?.verified) parts.push('verified');
@@ -130,7 +131,10 @@ export function remoteTiles(participants: RemoteParticipant[], context: TileCont
     (participant) => participant.peerId,
     (participant) => {
       const name = context.nameOf(participant.name);
-      const state = { microphone: participant.microphoneOn, camera: participant.cameraOn, recording: participant.recordingOn, verified: participant.verified, keyChanged: participant.keyChanged };
+      const state = {
+        microphone: participant.microphoneOn, camera: participant.cameraOn, recording: participant.recordingOn,
+        verified: participant.verified, keyChanged: participant.keyChanged, speaking: participant.speaking,
+      };
       return html`<figure part=${tileParts(participant.peerId, ['remote'], state, context)} data-peer-id=${participant.peerId}>
         <video part="video" .srcObject=${playerStream(participant)} autoplay playsinline aria-label=${context.strings.videoOf(name)} @loadedmetadata=${context.onMetadata}></video>
         ${tileOverlay(participant.peerId, name, state, context, true)}
