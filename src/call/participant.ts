@@ -22,8 +22,10 @@ export interface RemoteParticipantEventMap {
   'track-muted': CustomEvent<TrackEventDetail & { muted: boolean }>;
   /** The media path came back after an outage: players should attach afresh (see `generation`). */
   'media-renewed': Event;
-  /** The visitor muted or unmuted, turned its camera off or on, started or stopped sharing its screen, began or stopped speaking, was verified, or showed another key than the one verified under its name (see `microphoneOn`, `cameraOn`, `screenOn`, `speaking`, `verified`, `keyChanged`). */
+  /** The visitor muted or unmuted, turned its camera off or on, started or stopped sharing its screen, was verified, or showed another key than the one verified under its name (see `microphoneOn`, `cameraOn`, `screenOn`, `verified`, `keyChanged`). */
   'state-changed': Event;
+  /** The visitor began or stopped speaking (see `speaking`): often, so apart from `state-changed`, which redraws everything. */
+  'speaking-changed': Event;
 }
 
 export class RemoteParticipant extends TypedEventTarget<RemoteParticipantEventMap> {
@@ -88,7 +90,7 @@ export class RemoteParticipant extends TypedEventTarget<RemoteParticipantEventMa
   setSpeaking(speaking: boolean): void {
     if (speaking === this.isSpeaking) return;
     this.isSpeaking = speaking;
-    this.dispatchEvent(new Event('state-changed'));
+    this.dispatchEvent(new Event('speaking-changed'));
   }
 
   /** Takes the media state the visitor told. */

@@ -4,6 +4,7 @@
  * (its problems into words, see strings.ts).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { RemoteParticipant } from '../call/participant.js';
 import { VideoCall } from '../call/video-call.js';
 import { chatEvent, errorEvent } from '../events.js';
 import type { Strings } from './strings.js';
@@ -42,6 +43,8 @@ export class CallController implements ReactiveController {
       // A tile's player is built from the participant's tracks: redraw when they change (a track
       // can arrive after the connection is up, and a recovered path needs a new player).
       for (const type of ['track-added', 'track-removed', 'media-renewed', 'state-changed'] as const) participant.addEventListener(type, update);
+      // Speaking flips a few times a second per voice: only its tile's part changes, no redraw.
+      participant.addEventListener('speaking-changed', () => this.markSpeaking(participant));
       update();
       host.dispatchEvent(chatEvent('connected', { peerId: participant.peerId, name: this.nameOf(participant.name) }));
     });
@@ -108,6 +111,15 @@ export class CallController implements ReactiveController {
   }
 
   /** A visitor's name as shown: its own, or the word for a guest. */
+  /** Puts the `speaking` part on the participant's tile, or takes it off, without a redraw (the next redraw agrees). */
+  private markSpeaking(participant: RemoteParticipant): void {
+    const tile = this.host.shadowRoot?.querySelector(`[part~="remote"]:not([part~="screen"])[data-peer-id="${participant.peerId}"]`);
+    if (!tile) return;
+    const parts = (tile.getAttribute('part') ?? '').split(' ').filter((part) => part !== 'speaking');
+    if (participant.speaking) parts.push('speaking');
+    tile.setAttribute('part', parts.join(' '));
+  }
+
   nameOf(name: string): string {
     return name || this.strings().guest;
   }

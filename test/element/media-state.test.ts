@@ -1,7 +1,7 @@
 import '../support/page-guard.js';
 import { expect } from '@open-wc/testing';
 import { connectedPair, removeVisitors } from '../support/visitors.js';
-import { remoteTiles, waitFor } from '../support/helpers.js';
+import { microphonesSpeak, remoteTiles, waitFor } from '../support/helpers.js';
 
 afterEach(removeVisitors);
 
@@ -52,10 +52,10 @@ describe('<video-chat> mute and camera state', () => {
 
   it('rings the tile of a peer while it speaks (part speaking), never while it is muted', async function () {
     this.timeout(30_000);
-    const [ada, bob] = await connectedPair();
+    const quiet = microphonesSpeak();
+    const [ada, bob] = await connectedPair().finally(quiet);
     const adaTile = () => remoteTiles(bob)[0];
     await waitFor(() => !!adaTile(), 'Ada\'s tile at Bob\'s');
-    // The browser's fake microphone beeps once a second.
     await waitFor(() => parts(adaTile()).includes('speaking'), 'the speaking part on Ada\'s tile', 10_000);
     const ring = getComputedStyle(adaTile(), '::after');
     expect(ring.borderTopWidth).to.equal('3px');

@@ -94,3 +94,30 @@ export async function withPageTimersStalled(
     Object.assign(window, page);
   }
 }
+
+/**
+ * Until the returned function is called, every microphone the page captures speaks: a steady tone
+ * instead of the fake device's short beeps, which a few samples a second can miss. The tones go on
+ * after it (for the tracks captured meanwhile) until the page closes.
+ */
+export function microphonesSpeak(): () => void {
+  const devices = navigator.mediaDevices;
+  const capture = devices.getUserMedia;
+  const audio = new AudioContext();
+  devices.getUserMedia = async function (this: MediaDevices, constraints?: MediaStreamConstraints) {
+    const stream = await capture.call(this, constraints);
+    for (const track of stream.getAudioTracks()) {
+      stream.removeTrack(track);
+      track.stop();
+      const tone = audio.createOscillator();
+      const out = audio.createMediaStreamDestination();
+      tone.connect(out);
+      tone.start();
+      stream.addTrack(out.stream.getAudioTracks()[0]);
+    }
+    return stream;
+  };
+  return () => {
+    devices.getUserMedia = capture;
+  };
+}
