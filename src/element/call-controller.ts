@@ -110,7 +110,6 @@ export class CallController implements ReactiveController {
     }, 0);
   }
 
-  /** A visitor's name as shown: its own, or the word for a guest. */
   /** Puts the `speaking` part on the participant's tile, or takes it off, without a redraw (the next redraw agrees). */
   private markSpeaking(participant: RemoteParticipant): void {
     const tile = this.host.shadowRoot?.querySelector(`[part~="remote"]:not([part~="screen"])[data-peer-id="${participant.peerId}"]`);
@@ -120,6 +119,7 @@ export class CallController implements ReactiveController {
     tile.setAttribute('part', parts.join(' '));
   }
 
+  /** A visitor's name as shown: its own, or the word for a guest. */
   nameOf(name: string): string {
     return name || this.strings().guest;
   }
