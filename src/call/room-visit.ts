@@ -68,6 +68,10 @@ const CHUNK_REPORT_BYTES = 256 * 1024;
 const FAILURE_REPORT_BURST = 3;
 const FAILURE_REPORTS_PER_SECOND = 0.1;
 
+/** Words to the senders of stale announcements: a few at once, then one per ten seconds. */
+const STALE_GREETING_BURST = 3;
+const STALE_GREETINGS_PER_SECOND = 0.1;
+
 /** Answers to a foreign-password knock: enough for the other side to learn, never a ping-pong. */
 const MAX_KNOCK_REPLIES = 3;
 const KNOCK_REPLY_INTERVAL_MS = 5000;
@@ -90,6 +94,7 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
   private wrongPasswordReported = false;
   private readonly refusalsReported = new Set<string>();
   private readonly failureReports = new RateBudget(FAILURE_REPORT_BURST, FAILURE_REPORTS_PER_SECOND);
+  private readonly staleGreetings = new RateBudget(STALE_GREETING_BURST, STALE_GREETINGS_PER_SECOND);
   private readonly progressReported = new Map<string, number>();
   private readonly onPageHide = () => {
     this.mesh?.sayByeToAll();
@@ -131,7 +136,9 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
       this.report({ code: 'unsupported', reason: 'no-webrtc', params: {} });
       return false;
     }
-    const signal = new RoomSignal({ brokerUrls, channel: openRoomChannel(room, password, { identity: this.identity }) });
+    // The peers we are linked with keep their replay state, however many strangers come.
+    const keeps = (peerId: string) => this.mesh?.link(peerId) !== undefined;
+    const signal = new RoomSignal({ brokerUrls, channel: openRoomChannel(room, password, { identity: this.identity, keeps }) });
     this.signal = signal;
     signal.addEventListener('state', () => this.dispatchEvent(new Event('signaling-state')));
     // After a broker outage: announce again, so that whoever arrived meanwhile finds us.
@@ -144,8 +151,13 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
     signal.addEventListener('clock-skew', ({ detail }) => {
       const minutes = String(Math.round(Math.abs(detail.skewMs) / 60_000));
       this.report({ code: 'clock-skew', reason: detail.skewMs > 0 ? 'their-clock-ahead' : 'their-clock-behind', params: { value: minutes } });
-      // Our hello, stamped by our clock, tells the other side the same (once: this fires once).
-      this.mesh?.announce();
+      // A word to them, stamped by our clock, tells the other side the same (once: this fires once).
+      this.mesh?.greet(detail.from);
+    });
+    // A stale announcement may be a replay: only a word sent to its sender's inbox, which arrives
+    // stale there too, tells whether anyone is behind it (a replayed visit never answers).
+    signal.addEventListener('stale-announcement', ({ detail }) => {
+      if (this.staleGreetings.take(performance.now())) this.mesh?.greet(detail.from);
     });
     // Signals that arrive while the camera is still starting wait for the mesh.
     const early: Signal[] = [];

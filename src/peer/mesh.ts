@@ -220,6 +220,12 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     this.options.signal.broadcast({ kind: 'hello', from: this.options.peerId, name: this.options.name, since: this.joinedAt });
   }
 
+  /** Tells one peer we are here (a `here`), unless we are linked with it already. */
+  greet(remotePeerId: string): void {
+    if (this.closed || this.links.has(remotePeerId)) return;
+    this.options.signal.sendTo({ kind: 'here', from: this.options.peerId, to: remotePeerId, name: this.options.name });
+  }
+
   /**
    * Handles one validated signal from the room. Never throws: it runs in signaling's event
    * listener, and an exception there would reach the page.
@@ -236,7 +242,6 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   }
 
   private dispatchSignal(signal: Signal): void {
-    const { peerId, name } = this.options;
     const known = this.links.has(signal.from);
     // Someone new while we hold as many links as the room allows. A later joiner (its hello says
     // when it joined; a `here` comes from one) is turned away. An earlier one (its hello, or its
@@ -252,7 +257,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
       case 'hello':
         if (known) return;
         if (this.joinedBefore(signal)) this.createLink(signal.from, signal.name, 'offer', this.takeSpare()).start();
-        else this.options.signal.sendTo({ kind: 'here', from: peerId, to: signal.from, name });
+        else this.greet(signal.from);
         return;
       case 'here':
         if (!known) this.createLink(signal.from, signal.name, 'offer', this.takeSpare()).start();
@@ -290,17 +295,14 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   }
 
   /**
-   * A member says the room is full before we met anyone. One member's word is not taken alone: a
-   * member could say it of a room with places left, to keep us out. The room is full when as many
-   * members as it has places say so, or when, a moment later, nobody else is linking with us.
+   * A member says the room is full before we met anyone. No number of such words is taken alone:
+   * a member can say it of a room with places left, under as many invented ids as it likes, to
+   * keep us out. The room is full when, a moment later, nobody who did not say so is linking with
+   * us: members with places left offer on hearing our hello.
    */
   private refusedBy(member: string): void {
     this.dropLink(member, 'left');
     this.refusals.add(member);
-    if (this.refusals.size >= this.maxLinks) {
-      this.roomIsFull();
-      return;
-    }
     this.refusalTimer ??= setTimeout(() => {
       const linking = [...this.links.keys()].some((peerId) => !this.refusals.has(peerId));
       if (!this.metAnyone && !linking) this.roomIsFull();

@@ -9,24 +9,14 @@ const STORED = 0;
 const DEFLATED = 1;
 /** Smaller payloads are not worth the work. */
 const MIN_COMPRESS_BYTES = 256;
+/**
+ * Compressed input is fed to the inflater this much at a time. Deflate expands at most about
+ * 1,032 times, so each slice makes at most about 256 KiB, and a bomb is stopped within one slice
+ * of the limit: a browser inflates each written chunk whole, however much it makes.
+ */
+export const INFLATE_SLICE_BYTES = 256;
 
-async function pipe(data: Uint8Array, stream: CompressionStream | DecompressionStream, maxBytes: number): Promise<Uint8Array | undefined> {
-  const writer = stream.writable.getWriter();
-  void writer.write(data as BufferSource).then(() => writer.close()).catch(() => undefined);
-  const reader = stream.readable.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      // A deflate bomb: stop reading, drop it.
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
   const out = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
@@ -36,11 +26,49 @@ async function pipe(data: Uint8Array, stream: CompressionStream | DecompressionS
   return out;
 }
 
+/**
+ * Runs `data` through a (de)compression stream in slices, each written only once the stream wants
+ * more (its backpressure), and stops as soon as the output passes `maxBytes`.
+ */
+async function pipe(data: Uint8Array, stream: CompressionStream | DecompressionStream, maxBytes: number, sliceBytes: number): Promise<Uint8Array | undefined> {
+  const writer = stream.writable.getWriter();
+  let stopped = false;
+  const feeding = (async () => {
+    for (let offset = 0; offset < data.byteLength && !stopped; offset += sliceBytes) {
+      await writer.ready;
+      if (stopped) return;
+      void writer.write(data.subarray(offset, offset + sliceBytes) as BufferSource).catch(() => undefined);
+    }
+    if (!stopped) await writer.close();
+  })().catch(() => undefined);
+  const reader = stream.readable.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        // A deflate bomb: stop feeding and reading, drop it.
+        stopped = true;
+        await Promise.all([reader.cancel().catch(() => undefined), writer.abort().catch(() => undefined)]);
+        return undefined;
+      }
+      chunks.push(value);
+    }
+  } finally {
+    stopped = true;
+    await feeding;
+  }
+  return concat(chunks, total);
+}
+
 export async function pack(data: Uint8Array): Promise<Uint8Array> {
   let body = data;
   let flag = STORED;
   if (data.byteLength >= MIN_COMPRESS_BYTES && typeof CompressionStream !== 'undefined') {
-    const deflated = await pipe(data, new CompressionStream('deflate-raw'), Infinity);
+    const deflated = await pipe(data, new CompressionStream('deflate-raw'), Infinity, data.byteLength);
     if (deflated && deflated.byteLength < data.byteLength) {
       body = deflated;
       flag = DEFLATED;
@@ -59,7 +87,7 @@ export async function unpack(data: Uint8Array, maxBytes: number): Promise<Uint8A
   if (data[0] === STORED) return body.byteLength <= maxBytes ? body : undefined;
   if (data[0] !== DEFLATED || typeof DecompressionStream === 'undefined') return undefined;
   try {
-    return await pipe(body, new DecompressionStream('deflate-raw'), maxBytes);
+    return await pipe(body, new DecompressionStream('deflate-raw'), maxBytes, INFLATE_SLICE_BYTES);
   } catch {
     return undefined;
   }

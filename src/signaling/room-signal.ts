@@ -50,10 +50,17 @@ export interface RoomSignalEventMap {
   /** Subscribed again after a lost connection. */
   reconnected: Event;
   /**
-   * A signed message from a member of the room was refused as stale: its sender's clock and ours
-   * differ by more than the accepted skew (or it is a replay that old). Once per connection.
+   * A signed message addressed to us was refused as stale: its sender's clock and ours differ by
+   * more than the accepted skew. Our inbox is new with this visit, so such a message was sent
+   * during it: not a replay of something old. Once per connection.
    */
-  'clock-skew': CustomEvent<{ skewMs: number }>;
+  'clock-skew': CustomEvent<{ skewMs: number; from: string }>;
+  /**
+   * A signed announcement on the room's topic was refused as stale: a visitor whose clock differs
+   * from ours, or a replay of an old one (anyone who saw it can replay it). Telling the sender
+   * directly settles which (see `clock-skew`).
+   */
+  'stale-announcement': CustomEvent<{ from: string }>;
 }
 
 /** Payloads waiting to be opened; beyond this a flood is shed before any decryption work. */
@@ -423,10 +430,7 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
       if ('drop' in result) {
         this.drop(result.drop);
         if (result.drop === 'foreign-key' && topic === channel.topics.presence) this.dispatchEvent(new Event('foreign-key'));
-        if (result.drop === 'stale' && result.skewMs !== undefined && !this.skewReported) {
-          this.skewReported = true;
-          this.dispatchEvent(new CustomEvent('clock-skew', { detail: { skewMs: result.skewMs } }));
-        }
+        if (result.drop === 'stale' && result.from !== undefined) this.onStale(topic === channel.topics.presence, result.from, result.skewMs ?? 0);
         return;
       }
       const signal = result.signal;
@@ -437,6 +441,15 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
       }
       this.dispatchEvent(new CustomEvent('signal', { detail: signal }));
     }).catch(() => this.drop('invalid'));
+  }
+
+  private onStale(onPresence: boolean, from: string, skewMs: number): void {
+    if (onPresence) {
+      this.dispatchEvent(new CustomEvent('stale-announcement', { detail: { from } }));
+    } else if (!this.skewReported) {
+      this.skewReported = true;
+      this.dispatchEvent(new CustomEvent('clock-skew', { detail: { skewMs, from } }));
+    }
   }
 
   private isAddressedToUs(channel: RoomChannel, topic: string, signal: Signal): boolean {
