@@ -70,7 +70,12 @@ export type ProblemReason =
   | 'refused'
   | 'checksum'
   | 'link-lost'
-  | 'cancelled';
+  | 'cancelled'
+  // file-transfer-failed: nothing moved for 30 s (the other side stopped sending or answering)
+  | 'stalled'
+  // file-transfer-failed: a file refused because the files received in this visit hold as much as
+  // they may (`detail`: how many bytes, twice max-file-size)
+  | 'quota';
 
 export interface CallProblem {
   code: VideoChatErrorCode;

@@ -7,6 +7,7 @@ import type { DisconnectReason, FileProgressDetail, FileReceivedDetail, PeerInfo
 import type { LocalSources } from '../media/local-sources.js';
 import { PeerMesh, type PeerFileDetail } from '../peer/mesh.js';
 import { cleanFileName, sha256Hex, type FileOffer } from '../peer/file-lane.js';
+import { DEFAULT_MAX_FILE_BYTES } from '../peer/peer-link.js';
 import type { Lane } from '../peer/messaging.js';
 import { prepareOffer, type PreparedOffer } from '../peer/prepared-offer.js';
 import { closePeerConnection } from '../peer/connection-factory.js';
@@ -36,7 +37,10 @@ export interface RoomVisitOptions {
   mediaReady: Promise<unknown>;
   /** How long a pair may take to connect before an ICE restart. */
   connectTimeoutMs?: number;
-  /** The largest file accepted from a peer, in bytes. */
+  /**
+   * The largest file accepted from a peer, in bytes. The files received in a visit may hold twice
+   * that at once (in transfer, or kept until `releaseReceivedFile`); offers beyond are refused.
+   */
   maxFileBytes?: () => number;
   /** The most visitors the room may hold, this one included (see `PeerMesh`). */
   maxPeers?: number;
@@ -64,9 +68,16 @@ export interface RoomVisitEventMap {
 /** Progress is reported at most once per this many bytes (or per percent of the file, if more). */
 const CHUNK_REPORT_BYTES = 256 * 1024;
 
-/** `negotiation-failed` reports: a few at once, then one per ten seconds. */
+/** `negotiation-failed` and incoming `file-transfer-failed` reports: a few at once, then one per ten seconds. */
 const FAILURE_REPORT_BURST = 3;
 const FAILURE_REPORTS_PER_SECOND = 0.1;
+
+/**
+ * What the files received in a visit may hold at once (in transfer, or kept for the chat), in
+ * files of `max-file-size`: 200 MB by default. Without a bound, 20 files of 20 MB held 830 MB
+ * of a visitor's memory for the whole visit.
+ */
+const RECEIVED_FILES_HELD = 2;
 
 /** Words to the senders of stale announcements: a few at once, then one per ten seconds. */
 const STALE_GREETING_BURST = 3;
@@ -95,6 +106,14 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
   private readonly refusalsReported = new Set<string>();
   private readonly failureReports = new RateBudget(FAILURE_REPORT_BURST, FAILURE_REPORTS_PER_SECOND);
   private readonly staleGreetings = new RateBudget(STALE_GREETING_BURST, STALE_GREETINGS_PER_SECOND);
+  /** Incoming transfers that cancel, stall or break can come a thousand a second from a member. */
+  private readonly fileFailureReports = new RateBudget(FAILURE_REPORT_BURST, FAILURE_REPORTS_PER_SECOND);
+  /** Bytes each incoming transfer may still grow to (its declared size), by peer and transfer. */
+  private readonly receiving = new Map<string, number>();
+  /** Received files kept (in the chat), until `releaseReceivedFile`. */
+  private readonly kept = new Map<File, number>();
+  private heldBytes = 0;
+  private heldFullReported = false;
   private readonly progressReported = new Map<string, number>();
   private readonly onPageHide = () => {
     this.mesh?.sayByeToAll();
@@ -212,6 +231,17 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
     await Promise.all(transfers.map(({ done }) => done));
   }
 
+  /**
+   * A received file is no longer kept (its chat entry went): its bytes no longer count against
+   * what the visit's received files may hold.
+   */
+  releaseReceivedFile(file: File): void {
+    const bytes = this.kept.get(file);
+    if (bytes === undefined) return;
+    this.kept.delete(file);
+    this.heldBytes -= bytes;
+  }
+
   /** Says goodbye, closes every peer connection and the broker connection. Idempotent. */
   async leave(): Promise<void> {
     if (this.abort.signal.aborted) return;
@@ -224,7 +254,8 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
   }
 
   private startMesh(signal: RoomSignal, rtcConfiguration: RTCConfiguration, earlySpare: Promise<PreparedOffer>): PeerMesh {
-    const { name, connectTimeoutMs, sources, maxFileBytes, maxPeers, longTermIdentity } = this.options;
+    const { name, connectTimeoutMs, sources, maxPeers, longTermIdentity } = this.options;
+    const maxFileBytes = () => Math.max(0, Math.min(this.maxFileBytes(), RECEIVED_FILES_HELD * this.maxFileBytes() - this.heldBytes));
     const mesh = new PeerMesh({ peerId: this.peerId, name, rtcConfiguration, sources, signal, connectTimeoutMs, earlySpare, maxFileBytes, maxPeers, longTermIdentity });
     mesh.addEventListener('room-full', () => this.dispatchEvent(new Event('room-full')));
     mesh.addEventListener('peer-connected', ({ detail }) => {
@@ -309,8 +340,13 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
     }
   }
 
+  private maxFileBytes(): number {
+    return this.options.maxFileBytes?.() ?? DEFAULT_MAX_FILE_BYTES;
+  }
+
   private onPeerFile(detail: PeerFileDetail): void {
     const { peerId, offer } = detail;
+    this.holdReceived(detail);
     if (detail.type === 'progress') {
       // A report per 64 KiB chunk is too many for a page: one per percent, and the last.
       const step = Math.max(CHUNK_REPORT_BYTES, offer.size / 100);
@@ -323,9 +359,41 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
         detail: { transferId: offer.id, peerId, name: offer.name, size: offer.size, bytes: detail.bytes, direction: detail.direction },
       }));
     } else if (detail.type === 'received') {
+      this.progressReported.delete(`${offer.id} ${peerId} receive`);
       this.dispatchEvent(new CustomEvent('file-received', { detail: { transferId: offer.id, peerId, name: offer.name, file: detail.file } }));
     } else {
-      this.report({ code: 'file-transfer-failed', reason: detail.reason, params: { peer: detail.name || peerId, value: offer.name } });
+      this.progressReported.delete(`${offer.id} ${peerId} receive`);
+      // Refused as over max-file-size: the sender is told; within it, the visit held too much.
+      if (detail.reason === 'too-large' && (offer.size > this.maxFileBytes() || this.heldFullReported)) return;
+      if (detail.reason === 'too-large') this.heldFullReported = true;
+      // A member can cancel or break transfers a thousand times a second: a few reports, then one per ten seconds.
+      if (!this.fileFailureReports.take(performance.now())) return;
+      const peer = detail.name || peerId;
+      if (detail.reason === 'too-large') this.report({ code: 'file-transfer-failed', reason: 'quota', params: { peer, value: offer.name, detail: `${RECEIVED_FILES_HELD * this.maxFileBytes()} bytes` } });
+      else this.report({ code: 'file-transfer-failed', reason: detail.reason, params: { peer, value: offer.name } });
+    }
+  }
+
+  /**
+   * Counts what incoming transfers may hold: an accepted offer its declared size (it reports 0
+   * bytes at once), until it fails or arrives, when the file is kept until released.
+   */
+  private holdReceived(detail: PeerFileDetail): void {
+    if (detail.type === 'progress' && detail.direction !== 'receive') return;
+    const key = `${detail.peerId} ${detail.offer.id}`;
+    const declared = this.receiving.get(key);
+    if (detail.type === 'progress') {
+      if (declared !== undefined) return;
+      this.receiving.set(key, detail.offer.size);
+      this.heldBytes += detail.offer.size;
+      return;
+    }
+    if (declared === undefined) return;
+    this.receiving.delete(key);
+    this.heldBytes -= declared;
+    if (detail.type === 'received') {
+      this.kept.set(detail.file, detail.file.size);
+      this.heldBytes += detail.file.size;
     }
   }
 

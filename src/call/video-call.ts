@@ -21,6 +21,7 @@ import { TypedEventTarget } from '../typed-event-target.js';
 import { encodeMessage } from '../peer/messaging.js';
 import { cleanChatText, type ChatEntry, type ChatMessage, type FileEntry } from './chat.js';
 import { cleanFileName } from '../peer/file-lane.js';
+import { inertFileType } from '../peer/file-type.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../peer/peer-link.js';
 import { DEFAULT_MAX_PEERS } from '../peer/mesh.js';
 import type { SafetyCode } from '../peer/safety-code.js';
@@ -334,8 +335,9 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
    * Sends a file to everyone in the call, or to one peer, chunked over a data channel of its own
    * and checked by SHA-256 on arrival. Resolves once every receiver has it. Rejects with an Error
    * if the file is over `maxFileSize` (also an `error`, `file-too-large`), the call is not joined,
-   * there is nobody to send it to, or a receiver refuses it or loses the link mid-way (also an
-   * `error`, `file-transfer-failed`): nothing half-delivered is ever handed over.
+   * there is nobody to send it to, or a receiver refuses it, loses the link mid-way or lets 30 s
+   * pass without taking anything (`stalled`) (also an `error`, `file-transfer-failed`): it always
+   * settles, and nothing half-delivered is ever handed over.
    */
   async sendFile(file: File, peerId?: string): Promise<void> {
     const visit = this.visit;
@@ -350,12 +352,14 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
     } catch (error) {
       const reason = describeError(error);
       if (reason === 'no-peer') throw new Error(peerId ? `sendFile(): no peer ${peerId} in the call` : 'sendFile(): nobody else is in the call');
-      const known = ['too-large', 'refused', 'checksum', 'link-lost', 'cancelled'] as const;
+      const known = ['too-large', 'refused', 'checksum', 'link-lost', 'cancelled', 'stalled'] as const;
       const problem = known.find((r) => r === reason) ?? 'link-lost';
       if (this.visit === visit) this.report({ code: 'file-transfer-failed', reason: problem, params: { peer: peerId ?? '', value: cleanFileName(file.name) } });
       throw new Error(`sendFile(): "${file.name}" was not delivered (${reason})`);
     }
-    if (this.visit === visit) this.recordFile({ peerId: visit.peerId, name: this.config.name, time: Date.now(), file });
+    // The chat's link to one's own file is as inert as a received one's (see file-type.ts).
+    const kept = file.type === inertFileType(file.type) ? file : new File([file], file.name, { type: inertFileType(file.type), lastModified: file.lastModified });
+    if (this.visit === visit) this.recordFile({ peerId: visit.peerId, name: this.config.name, time: Date.now(), file: kept });
   }
 
   /** This visit's chat so far, oldest first (the last 500 messages and files). */
@@ -703,7 +707,11 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
 
   private keep(entry: ChatEntry): void {
     this.chatLog.push(entry);
-    if (this.chatLog.length > MAX_CHAT_LOG) this.chatLog.splice(0, this.chatLog.length - MAX_CHAT_LOG);
+    if (this.chatLog.length <= MAX_CHAT_LOG) return;
+    // A file whose entry goes is no longer held for the chat: the visit may receive as much again.
+    for (const gone of this.chatLog.splice(0, this.chatLog.length - MAX_CHAT_LOG)) {
+      if ('file' in gone) this.visit?.releaseReceivedFile(gone.file);
+    }
   }
 
   /** Asks for camera and microphone once per visit, however many callers wait; problems become `error` events. */

@@ -5,7 +5,7 @@
 import type { LitElement, ReactiveController } from 'lit';
 import type { VideoCall } from '../call/video-call.js';
 import type { DeviceKind, DeviceLists } from '../media/devices.js';
-import { revokeFileLinks } from './views/chat.js';
+import { releaseFileLinks } from './views/chat.js';
 import type { SafetyCode } from '../peer/safety-code.js';
 
 export type Panel = 'chat' | 'settings' | 'verify';
@@ -48,8 +48,9 @@ export class PanelsController implements ReactiveController {
       this.unread = 0;
       host.requestUpdate();
     });
-    // A received file's link lives as long as the call.
-    call.addEventListener('left', () => revokeFileLinks());
+    // A file's link lives as long as its chat entry: the log drops its oldest as messages come.
+    for (const type of ['chat', 'chat-log'] as const) call.addEventListener(type, () => releaseFileLinks(call.chatMessages));
+    call.addEventListener('left', () => releaseFileLinks());
     // Labels appear once capture is allowed; devices come and go: keep an open list current.
     for (const type of ['device-list', 'device-changed', 'local-media'] as const) {
       call.addEventListener(type, () => this.open === 'settings' && void this.readDevices());

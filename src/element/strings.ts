@@ -83,8 +83,18 @@ const MISSING_MEDIA = {
   'camera-and-microphone': 'the camera and microphone',
 } as const;
 
+/** The longest file name a status line quotes, in characters: the name is another visitor's choice. */
+const QUOTED_NAME_CHARS = 40;
+
+/** A file name as a status line quotes it: cut short, and marked so. */
+function quoted(name = ''): string {
+  const chars = [...name];
+  return `"${chars.length > QUOTED_NAME_CHARS ? `${chars.slice(0, QUOTED_NAME_CHARS - 1).join('')}…` : name}"`;
+}
+
 function problemInEnglish({ code, reason, params }: CallProblem): string {
   const detail = params.detail ? ` (${params.detail})` : '';
+  const file = quoted(params.value);
   switch (reason) {
     case 'room-missing':
       return 'The room attribute is required to join.';
@@ -149,20 +159,24 @@ function problemInEnglish({ code, reason, params }: CallProblem): string {
     case 'unexpected':
       return `Could not join${detail}.`;
     case 'too-large':
-      if (code === 'file-too-large') return `"${params.value}" is larger than the ${params.detail} allowed here; it was not sent.`;
-      if (code === 'file-transfer-failed') return `${params.peer} did not take "${params.value}": it is larger than they accept.`;
+      if (code === 'file-too-large') return `${file} is larger than the ${params.detail} allowed here; it was not sent.`;
+      if (code === 'file-transfer-failed') return `${params.peer} did not take ${file}: it is larger than they accept.`;
       return `${params.peer} sent a message over the size limit; it was dropped.`;
     case 'malformed':
       if (code === 'file-transfer-failed') return `A file from ${params.peer} was not valid; it was dropped.`;
       return `${params.peer} sent a message that is not valid; it was dropped.`;
     case 'refused':
-      return `${params.peer} did not take "${params.value}".`;
+      return `${params.peer} did not take ${file}.`;
     case 'checksum':
-      return `"${params.value}" arrived damaged (its checksum did not match); it was dropped.`;
+      return `${file} arrived damaged (its checksum did not match); it was dropped.`;
     case 'link-lost':
-      return `The connection to ${params.peer} was lost while "${params.value}" was being sent; nothing was kept.`;
+      return `The connection to ${params.peer} was lost while ${file} was being sent; nothing was kept.`;
     case 'cancelled':
-      return `${params.peer} cancelled "${params.value}".`;
+      return `${params.peer} cancelled ${file}.`;
+    case 'stalled':
+      return `Nothing of ${file} moved between you and ${params.peer} for 30 seconds; it was dropped.`;
+    case 'quota':
+      return `A file from ${params.peer} was refused: the files received in this call hold ${params.detail} already, the most kept at once. Older files make room as they leave the chat; leave and join again to start afresh.`;
     case 'flooding':
       return `${params.peer} is sending messages too fast; some were dropped.`;
   }

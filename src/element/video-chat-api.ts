@@ -61,7 +61,11 @@ export class VideoChatApi extends LitElement {
 
   /**
    * The largest file, in bytes, this visitor sends or accepts (default 100 MB). A larger
-   * `sendFile` rejects (`error` `file-too-large`); a larger incoming file is refused.
+   * `sendFile` rejects (`error` `file-too-large`); a larger incoming file is refused. The files
+   * received in a visit may hold twice this at once (in transfer, or in the chat); a file beyond
+   * is refused (`error` `file-transfer-failed`, reason `quota`) until older ones leave the chat.
+   * Received files keep their declared type only if it is an inert one (pictures, sound, video,
+   * plain text): any other is `application/octet-stream`, so that no file runs as this site.
    */
   @property({ type: Number, attribute: 'max-file-size' }) maxFileSize: number = 100_000_000;
 
@@ -173,8 +177,8 @@ export class VideoChatApi extends LitElement {
    * channel of its own with backpressure, its SHA-256 checked before the receiver gets it.
    * Resolves once every receiver has it; `file-progress` reports both sides' progress. Rejects
    * with an Error if the file is over `max-file-size` (`error` `file-too-large`), nobody is there
-   * to receive it, or a receiver refuses it or the link is lost mid-way (`error`
-   * `file-transfer-failed`; the receiver keeps nothing).
+   * to receive it, or a receiver refuses it, the link is lost mid-way or nothing moves for 30 s
+   * (`error` `file-transfer-failed`; the receiver keeps nothing).
    */
   sendFile(file: File, peerId?: string): Promise<void> {
     // A limit set just before (in the same task) holds already.

@@ -18,7 +18,7 @@ export interface ChatPanelView {
   onClose(): void;
 }
 
-/** One object URL per file, for its download link; revoked with `revokeFileLinks`. */
+/** One object URL per file, for its download link; revoked with `releaseFileLinks`. */
 const fileLinks = new Map<File, string>();
 
 function fileLink(file: File): string {
@@ -30,15 +30,23 @@ function fileLink(file: File): string {
   return url;
 }
 
-/** Frees the download links' memory (when the call ends). */
-export function revokeFileLinks(): void {
-  for (const url of fileLinks.values()) URL.revokeObjectURL(url);
-  fileLinks.clear();
+/**
+ * Frees the download links of files no longer in the chat (all of them when the call ends): a
+ * link holds its file's bytes for as long as it lives.
+ */
+export function releaseFileLinks(kept: readonly ChatEntry[] = []): void {
+  const files = new Set(kept.flatMap((entry) => ('file' in entry ? [entry.file] : [])));
+  for (const [file, url] of fileLinks) {
+    if (files.has(file)) continue;
+    URL.revokeObjectURL(url);
+    fileLinks.delete(file);
+  }
 }
 
 function entryBody(entry: ChatEntry, strings: Strings) {
   if ('text' in entry) return html`<p>${entry.text}</p>`;
-  return html`<p class="file"><a href=${fileLink(entry.file)} download=${entry.file.name}>${icon('download')}<span>${entry.file.name}</span></a> <span class="size">${strings.fileSize(entry.file.size)}</span></p>`;
+  // `download` saves rather than opens; the file's type is inert anyway (see peer/file-type.ts).
+  return html`<p class="file"><a href=${fileLink(entry.file)} download=${entry.file.name} rel="noopener noreferrer">${icon('download')}<span>${entry.file.name}</span></a> <span class="size">${strings.fileSize(entry.file.size)}</span></p>`;
 }
 
 function onDrop(event: DragEvent, attach: (files: File[]) => void): void {
