@@ -126,4 +126,33 @@ describe('RoomSignal', () => {
       await signal.close();
     }
   });
+
+  it('reports clock-skew for a stale message in its own inbox, never for a stale announcement (anyone can replay an old one)', async function () {
+    this.timeout(20_000);
+    const room = uniqueRoom('skew');
+    const adaChannel = openRoomChannel(room, '');
+    const ada = new RoomSignal({ brokerUrls: [brokerUrl], channel: adaChannel });
+    // Bob's clock is 15 minutes behind: as a replay of a visit of 15 minutes ago would be.
+    const bobChannel = openRoomChannel(room, '', { clock: () => Date.now() - 15 * 60_000 });
+    const bob = new RoomSignal({ brokerUrls: [brokerUrl], channel: bobChannel });
+    const skews: number[] = [];
+    const stale: string[] = [];
+    ada.addEventListener('clock-skew', ({ detail }) => skews.push(detail.skewMs));
+    ada.addEventListener('stale-announcement', ({ detail }) => stale.push(detail.from));
+    try {
+      expect(await ada.connect(new AbortController().signal)).to.equal(true);
+      expect(await bob.connect(new AbortController().signal)).to.equal(true);
+      const bobId = (await bobChannel).peerId;
+      const adaId = (await adaChannel).peerId;
+      bob.broadcast({ kind: 'hello', from: bobId, name: 'Bob', since: Date.now() - 15 * 60_000 });
+      await waitFor(() => stale.length === 1, 'the stale announcement');
+      expect(stale).to.deep.equal([bobId]);
+      expect(skews, 'no report for an announcement').to.deep.equal([]);
+      bob.sendTo({ kind: 'here', from: bobId, to: adaId, name: 'Bob' });
+      await waitFor(() => skews.length === 1, 'clock-skew');
+      expect(skews[0] / 60_000).to.be.closeTo(-15, 0.5);
+    } finally {
+      await Promise.all([ada.close(), bob.close()]);
+    }
+  });
 });
