@@ -63,6 +63,18 @@ describe('signal schema', () => {
     expect(cleanName('\u202Ebob\u202C')).to.equal('bob');
     expect(cleanName('Ad\u200Ba\u2066\u2069\uFEFF\u061C')).to.equal('Ada');
     expect(cleanName('👩\u200D💻 Ada'), 'emoji sequences keep their joiner').to.equal('👩\u200D💻 Ada');
+    // Invisible characters that are no control, direction mark or zero-width space: invisible
+    // operators, Hangul fillers, the soft hyphen, tags, separators, variation selectors and
+    // joiners where they join nothing.
+    for (const hidden of ['\u2061', '\u2062', '\u2063', '\u2064', '\u3164', '\u115F', '\u1160', '\uFFA0', '\u00AD', '\u{E0041}', '\u{E0001}', '\u2028', '\u2029', '\u034F', '\u180E', '\uFE0F', '\u{E0100}', '\u200D', '\u200C']) {
+      expect(cleanName(`Ada${hidden}`), `Ada + U+${hidden.codePointAt(0)!.toString(16)}`).to.equal('Ada');
+      expect(cleanName(`A${hidden}da`), `A + U+${hidden.codePointAt(0)!.toString(16)} + da`).to.equal('Ada');
+    }
+    // Where they do visible work, they stay: emoji presentation, keycaps, skin tones in a
+    // sequence, the flag of England, Persian's non-joiner.
+    for (const shown of ['❤\uFE0F', '1\uFE0F\u20E3', '👨🏽\u200D🚀', '🏳\uFE0F\u200D🌈', '🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}', 'می\u200Cخواهم']) {
+      expect(cleanName(shown), shown).to.equal(shown);
+    }
     const ids = new Set(Array.from({ length: 100 }, randomPeerId));
     expect(ids.size).to.equal(100);
     for (const id of ids) expect(parseSignal({ v: 1, kind: 'bye', from: id })).to.deep.equal({ kind: 'bye', from: id });
