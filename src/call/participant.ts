@@ -36,6 +36,8 @@ export class RemoteParticipant extends TypedEventTarget<RemoteParticipantEventMa
   private verifiedEarlier = false;
   private otherKeyThanVerified = false;
   private isSpeaking = false;
+  private heardWhileMuted = false;
+  private mutedSaidAt = 0;
   /**
    * The id of the long-term key the visitor proved it holds on this connection (it uses
    * `remember-identity`); undefined if it proved none.
@@ -61,9 +63,25 @@ export class RemoteParticipant extends TypedEventTarget<RemoteParticipantEventMa
     return [...this.tracks.keys()];
   }
 
-  /** Whether the visitor's microphone is on (it says so over the link; assumed on until it does). */
+  /**
+   * Whether the visitor's microphone is on: it says so over the link (assumed on until it does), or
+   * its voice is heard although it says it is muted. A visitor's word is its own client's: one
+   * that claims to be muted while its voice plays is shown as it sounds.
+   */
   get microphoneOn(): boolean {
-    return this.state.microphone;
+    return this.state.microphone || this.heardWhileMuted;
+  }
+
+  /** Since when (`performance.now()`) the visitor says its microphone is off; undefined while it says on. */
+  get saysMutedSince(): number | undefined {
+    return this.state.microphone ? undefined : this.mutedSaidAt;
+  }
+
+  /** Marks the visitor heard, or no longer heard, although it says it is muted. */
+  setHeardWhileMuted(heard: boolean): void {
+    if (heard === this.heardWhileMuted || (heard && this.state.microphone)) return;
+    this.heardWhileMuted = heard;
+    this.dispatchEvent(new Event('state-changed'));
   }
 
   /** Whether the visitor's camera is on (it says so over the link; assumed on until it does). */
@@ -96,6 +114,8 @@ export class RemoteParticipant extends TypedEventTarget<RemoteParticipantEventMa
   /** Takes the media state the visitor told. */
   setState(state: MediaState): void {
     if ((Object.keys(state) as (keyof MediaState)[]).every((key) => state[key] === this.state[key])) return;
+    if (this.state.microphone && !state.microphone) this.mutedSaidAt = performance.now();
+    this.heardWhileMuted = false;
     this.state = { ...state };
     this.dispatchEvent(new Event('state-changed'));
   }

@@ -72,6 +72,33 @@ describe('VideoCall without the element', () => {
     player.remove();
   });
 
+  it('shows a visitor that says it is muted while its voice plays as it sounds: microphone on, speaking', async function () {
+    this.timeout(30_000);
+    const room = uniqueRoom('lying');
+    const calls = ['Ada', 'Bob'].map((name) => new VideoCall({ room, name, broker: brokerUrl, iceServers: [] }));
+    const [ada, bob] = calls;
+    const met = new Promise<RemoteParticipant>((resolve) => ada.addEventListener('participant-joined', ({ detail }) => resolve(detail), { once: true }));
+    const quiet = microphonesSpeak();
+    await Promise.all(calls.map((call) => call.join())).finally(quiet);
+    const bobAtAda = await met;
+    await waitFor(() => !!bobAtAda.track('microphone'), 'Bob\'s microphone at Ada');
+    const player = play(bobAtAda);
+    await waitFor(() => bobAtAda.speaking, 'Bob heard speaking', 10_000);
+    // Bob's client says "muted" over the link, and keeps sending his voice.
+    const link = bob.currentVisit!.peerMesh!.link(ada.currentVisit!.peerId)!;
+    const control = (link as unknown as { control: { sendText(text: string): void } }).control;
+    control.sendText(`state:${JSON.stringify({ microphone: false, camera: true, screen: false, recording: false })}`);
+    await waitFor(() => !bobAtAda.microphoneOn, 'Bob\'s word at Ada');
+    await waitFor(() => bobAtAda.microphoneOn && bobAtAda.speaking, 'Bob shown as heard, despite his word', 10_000);
+    // He really mutes: once silence has lasted longer than a pause between words, he is shown muted.
+    bob.setMicrophoneEnabled(false);
+    await waitFor(() => !bobAtAda.microphoneOn && !bobAtAda.speaking, 'Bob really muted at Ada', 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(bobAtAda.microphoneOn, 'silence, as he says').to.equal(false);
+    await Promise.all(calls.map((call) => call.leave()));
+    player.remove();
+  });
+
   it('restarts a join quietly when the room changes mid-join, and leaves and rejoins mid-call', async () => {
     const call = new VideoCall({ room: uniqueRoom('first'), broker: brokerUrl, iceServers: [] });
     const events: string[] = [];
