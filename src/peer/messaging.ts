@@ -16,7 +16,23 @@ export type Lane = 'app' | 'chat';
 export const MAX_MESSAGE_BYTES: Record<Lane, number> = { app: 64 * 1024, chat: 8 * 1024 };
 
 /** Per lane and peer: a burst of `burst` messages, then `perSecond` a second; bytes likewise. */
-const RATE = { burst: 100, perSecond: 50, burstBytes: 2 * 1024 * 1024, bytesPerSecond: 1024 * 1024 } as const;
+interface Rate {
+  burst: number;
+  perSecond: number;
+  burstBytes: number;
+  bytesPerSecond: number;
+}
+
+/**
+ * App data is the site's own traffic; chat is what people type, and every message is drawn in
+ * the chat panel: at app data's rate, 50 chat messages of 8 KiB a second from one peer stalled
+ * the page for 0.4-0.8 s. Chat's rate is a fast typist's with room to spare: 20 messages at once
+ * then 5 a second, four of the longest at once then one a second.
+ */
+export const LANE_RATES: Record<Lane, Rate> = {
+  app: { burst: 100, perSecond: 50, burstBytes: 2 * 1024 * 1024, bytesPerSecond: 1024 * 1024 },
+  chat: { burst: 20, perSecond: 5, burstBytes: 4 * MAX_MESSAGE_BYTES.chat, bytesPerSecond: MAX_MESSAGE_BYTES.chat },
+};
 
 /** Why a peer's message was refused. */
 export type RefusalReason = 'too-large' | 'malformed' | 'flooding';
@@ -50,16 +66,22 @@ export function encodeMessage(lane: Lane, data: unknown): string {
 
 /** Counts what a peer sends on one lane and says whether the next message is within its rate. */
 class TokenBucket {
-  private messages: number = RATE.burst;
-  private bytes: number = RATE.burstBytes;
+  private messages: number;
+  private bytes: number;
   private at = performance.now();
+
+  constructor(private readonly rate: Rate) {
+    this.messages = rate.burst;
+    this.bytes = rate.burstBytes;
+  }
 
   take(size: number): boolean {
     const now = performance.now();
     const seconds = (now - this.at) / 1000;
     this.at = now;
-    this.messages = Math.min(RATE.burst, this.messages + seconds * RATE.perSecond);
-    this.bytes = Math.min(RATE.burstBytes, this.bytes + seconds * RATE.bytesPerSecond);
+    const { rate } = this;
+    this.messages = Math.min(rate.burst, this.messages + seconds * rate.perSecond);
+    this.bytes = Math.min(rate.burstBytes, this.bytes + seconds * rate.bytesPerSecond);
     if (this.messages < 1 || this.bytes < size) return false;
     this.messages -= 1;
     this.bytes -= size;
@@ -78,7 +100,7 @@ export class PeerMessaging extends TypedEventTarget<PeerMessagingEventMap> {
     if (this.closed || this.channels.size > 0) return;
     for (const [lane, channel] of Object.entries(channels) as [Lane, RTCDataChannel][]) {
       this.channels.set(lane, channel);
-      this.buckets.set(lane, new TokenBucket());
+      this.buckets.set(lane, new TokenBucket(LANE_RATES[lane]));
       channel.addEventListener('open', () => this.flush(lane));
       channel.addEventListener('message', ({ data }) => this.receive(lane, data));
       if (channel.readyState === 'open') this.flush(lane);

@@ -132,6 +132,27 @@ describe('<video-chat> a hostile peer on the message lanes', () => {
   });
 });
 
+describe('<video-chat> a chat flood within the app lane\'s limits', () => {
+  it('takes chat at a typist\'s rate: of 50 messages of 8 KiB at once, four, and one error', async () => {
+    const [ada, bob] = await connectedPair();
+    const chats = collect<{ text: string }>(bob, 'chat');
+    const errors: string[] = [];
+    bob.addEventListener('error', ({ detail }) => errors.push(`${detail.code}/${detail.reason}`));
+    type Internals = { controller: { call: { currentVisit: { peerMesh: { link(id: string): { messaging: { channels: Map<string, RTCDataChannel> } } } } } } };
+    const channel = (ada as unknown as Internals).controller.call.currentVisit.peerMesh.link(ada.peers[0].peerId).messaging.channels.get('chat')!;
+    await waitFor(() => channel.readyState === 'open', 'the chat lane open');
+    // Each within the chat's size limit (8 KiB as JSON), a second's worth at app data's rate.
+    for (let i = 0; i < 50; i++) channel.send(JSON.stringify({ text: `${i} ${'z'.repeat(8000)}` }));
+    await waitFor(() => errors.length === 1, 'the flood refused', 5000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(errors).to.deep.equal(['message-refused/flooding']);
+    // Four at once by bytes, and one a second that the rate refills while they arrive (on a
+    // starved machine, a few seconds).
+    expect(chats.length, 'chat messages shown').to.be.within(4, 8);
+    expect(bob.peers).to.have.length(1);
+  });
+});
+
 describe('<video-chat> messages before the channel opens', () => {
   it('queues what is sent to a peer still connecting and delivers it in order', async () => {
     const room = uniqueRoom();
