@@ -58,7 +58,7 @@ export interface MessageDetail extends PeerInfo {
 
 /** A chat message: a peer's, or this visitor's own. */
 export interface ChatDetail extends PeerInfo {
-  /** Plain text, cleaned of control and direction-override characters, 2,000 characters at most. */
+  /** Plain text, cleaned of control, direction and invisible characters, 2,000 characters at most. */
   text: string;
   /** When it arrived (or was sent, for one's own), in ms since the epoch. */
   time: number;

@@ -317,7 +317,7 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
   }
 
   /**
-   * Sends a chat message to everyone in the call: plain text, control and direction-override
+   * Sends a chat message to everyone in the call: plain text, control, direction and invisible
    * characters removed, 2,000 characters at most. Returns the message as sent (also reported as a
    * `chat` event), or undefined if nothing was left to send or the call is not joined.
    */

@@ -164,7 +164,7 @@ export class VideoChatApi extends LitElement {
   }
 
   /**
-   * Sends a chat message to everyone in the call (plain text; control and direction-override
+   * Sends a chat message to everyone in the call (plain text; control, direction and invisible
    * characters removed; 2,000 characters at most). It also appears in the chat panel and as a
    * `chat` event. Does nothing outside a call.
    */
