@@ -15,6 +15,20 @@ function play(participant: RemoteParticipant): HTMLVideoElement {
 
 const frames = (video: HTMLVideoElement) => video.getVideoPlaybackQuality().totalVideoFrames;
 
+/** Ada and Bob in a call, their microphones carrying a steady tone, Bob's voice played at Ada's. */
+async function speakingPair(label: string) {
+  const room = uniqueRoom(label);
+  const calls = ['Ada', 'Bob'].map((name) => new VideoCall({ room, name, broker: brokerUrl, iceServers: [] }));
+  const [ada, bob] = calls;
+  const met = new Promise<RemoteParticipant>((resolve) => ada.addEventListener('participant-joined', ({ detail }) => resolve(detail), { once: true }));
+  const quiet = microphonesSpeak();
+  await Promise.all(calls.map((call) => call.join())).finally(quiet);
+  const bobAtAda = await met;
+  await waitFor(() => !!bobAtAda.track('microphone'), 'Bob\'s microphone at Ada');
+  // Browsers measure a voice as it plays: the page plays it, as any page in a call does.
+  return { calls, ada, bob, bobAtAda, player: play(bobAtAda) };
+}
+
 describe('VideoCall without the element', () => {
   it('puts two visitors in a call, media flowing both ways, and ends it with events on both sides', async () => {
     const room = uniqueRoom('engine');
@@ -48,16 +62,7 @@ describe('VideoCall without the element', () => {
 
   it('tells who is speaking from the level their voice arrives with, and never a muted visitor', async function () {
     this.timeout(30_000);
-    const room = uniqueRoom('speaking');
-    const calls = ['Ada', 'Bob'].map((name) => new VideoCall({ room, name, broker: brokerUrl, iceServers: [] }));
-    const [ada, bob] = calls;
-    const met = new Promise<RemoteParticipant>((resolve) => ada.addEventListener('participant-joined', ({ detail }) => resolve(detail), { once: true }));
-    const quiet = microphonesSpeak();
-    await Promise.all(calls.map((call) => call.join())).finally(quiet);
-    const bobAtAda = await met;
-    await waitFor(() => !!bobAtAda.track('microphone'), 'Bob\'s microphone at Ada');
-    // Browsers measure a voice as it plays: the page plays it, as any page in a call does.
-    const player = play(bobAtAda);
+    const { calls, bob, bobAtAda, player } = await speakingPair('speaking');
     const changes: boolean[] = [];
     bobAtAda.addEventListener('speaking-changed', () => changes.push(bobAtAda.speaking));
     await waitFor(() => bobAtAda.speaking, 'Bob heard speaking', 10_000);
@@ -74,15 +79,7 @@ describe('VideoCall without the element', () => {
 
   it('shows a visitor that says it is muted while its voice plays as it sounds: microphone on, speaking', async function () {
     this.timeout(30_000);
-    const room = uniqueRoom('lying');
-    const calls = ['Ada', 'Bob'].map((name) => new VideoCall({ room, name, broker: brokerUrl, iceServers: [] }));
-    const [ada, bob] = calls;
-    const met = new Promise<RemoteParticipant>((resolve) => ada.addEventListener('participant-joined', ({ detail }) => resolve(detail), { once: true }));
-    const quiet = microphonesSpeak();
-    await Promise.all(calls.map((call) => call.join())).finally(quiet);
-    const bobAtAda = await met;
-    await waitFor(() => !!bobAtAda.track('microphone'), 'Bob\'s microphone at Ada');
-    const player = play(bobAtAda);
+    const { calls, ada, bob, bobAtAda, player } = await speakingPair('lying');
     await waitFor(() => bobAtAda.speaking, 'Bob heard speaking', 10_000);
     // Bob's client says "muted" over the link, and keeps sending his voice.
     const link = bob.currentVisit!.peerMesh!.link(ada.currentVisit!.peerId)!;
