@@ -45,8 +45,11 @@ export type ProblemReason =
   | 'negotiation-error'
   | 'gave-up'
   | 'peer-silent'
-  // unsupported
+  // unsupported: what the browser lacks for calls (also insecure-context, see call/browser-support.ts),
+  // or for one feature
   | 'no-webrtc'
+  | 'no-webcrypto'
+  | 'no-decompression'
   | 'no-display-capture'
   | 'no-recording'
   | 'no-identity-storage'

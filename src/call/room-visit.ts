@@ -21,6 +21,7 @@ import { RateBudget } from '../rate-budget.js';
 import { cleanChatText, type ChatMessage } from './chat.js';
 import { RemoteParticipant } from './participant.js';
 import { SpeakingWatch } from './speaking-watch.js';
+import { missingForCalls } from './browser-support.js';
 
 export interface RoomVisitOptions {
   room: string;
@@ -151,8 +152,9 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
   /** Joins the room. Resolves `true` once announced, `false` if `leave()` came first. Never rejects. */
   async join(): Promise<boolean> {
     const { room, password, brokerUrls, sources, mediaReady } = this.options;
-    if (typeof crypto === 'undefined' || !crypto.subtle || typeof RTCPeerConnection === 'undefined') {
-      this.report({ code: 'unsupported', reason: 'no-webrtc', params: {} });
+    const missing = missingForCalls();
+    if (missing) {
+      this.report({ code: 'unsupported', reason: missing, params: {} });
       return false;
     }
     // The peers we are linked with keep their replay state, however many strangers come.

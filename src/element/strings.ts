@@ -109,7 +109,9 @@ function problemInEnglish({ code, reason, params }: CallProblem): string {
     case 'ice-servers-shape':
       return 'The ice-servers attribute must be a JSON array of {"urls": "stun:…" | "turn:…", "username", "credential"} objects (TURN servers need both username and credential); using the default STUN server.';
     case 'insecure-context':
-      return 'This page cannot use a camera or microphone (it needs https:// or localhost).';
+      return code === 'unsupported'
+        ? 'This page cannot make calls: it is not served securely. Browsers allow calls, cameras and microphones only on https:// pages (or localhost).'
+        : 'This page cannot use a camera or microphone (it needs https:// or localhost).';
     case 'camera':
     case 'microphone':
     case 'camera-and-microphone': {
@@ -155,7 +157,11 @@ function problemInEnglish({ code, reason, params }: CallProblem): string {
     case 'full':
       return `This room is full: it takes ${params.value} people at most. Try again later.`;
     case 'no-webrtc':
-      return 'This page cannot make calls: it needs WebRTC and WebCrypto, which browsers only offer on https:// pages (or localhost).';
+      return 'This browser cannot make calls: it has no WebRTC (RTCPeerConnection), or it is turned off. Use a current Chrome, Edge, Firefox or Safari.';
+    case 'no-webcrypto':
+      return 'This browser cannot make calls: it has no Web Crypto (crypto.subtle), which keeps the call private. Use a current Chrome, Edge, Firefox or Safari.';
+    case 'no-decompression':
+      return 'This browser cannot make calls: it cannot unpack what other visitors send (DecompressionStream "deflate-raw"). Update it: Chrome or Edge 103, Firefox 113 and Safari 16.4 or later can.';
     case 'unexpected':
       return `Could not join${detail}.`;
     case 'too-large':
