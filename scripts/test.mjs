@@ -60,6 +60,7 @@ if (!fresh) console.error('custom-elements.json is stale: run `npm run analyze` 
 record('custom-elements.json is fresh', fresh);
 record('README API table is fresh', run('README API table is fresh', 'node', ['scripts/readme-api.mjs', '--check']));
 record('custom-elements.json documents every event and part', run('custom-elements.json documents every event and part', 'node', ['scripts/manifest-coverage.mjs']));
+record('README browser table matches the bundle', run('README browser table matches the bundle', 'node', ['scripts/browser-support.mjs', '--check']));
 
 /** How the browser test file `file` (under test/) imports the page-error guard. */
 function guardImport(file) {
