@@ -9,6 +9,7 @@ import { sourceOf, transceiverOf, type LocalSourceName, type LocalSources, type 
 import { LIMITS, type CandidateSignal, type DescriptionSignal, type DirectedSignal } from '../signaling/messages.js';
 import { addWantedTransceivers, closePeerConnection, completeAnswer, createPeerConnection, type PeerConnection } from './connection-factory.js';
 import type { ControlChannel } from './control-channel.js';
+import { portableSdp } from './sdp.js';
 import { SafetyExchange, sdpFingerprint, type LinkEnds, type SafetyCode } from './safety-code.js';
 import { IdentityProof } from './identity-proof.js';
 import type { Identity } from '../signaling/identity.js';
@@ -380,7 +381,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
       this.dispatchEvent(new Event('identity-changed'));
       return;
     }
-    await this.pc.setRemoteDescription({ type: signal.kind, sdp: signal.sdp });
+    await this.pc.setRemoteDescription({ type: signal.kind, sdp: portableSdp(signal.sdp) });
     if (signal.kind === 'offer') {
       // The other side is renegotiating (perhaps restarting ICE): no need for our own restart.
       clearTimeout(this.politeRecoveryTimer);
@@ -451,7 +452,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     clearTimeout(this.candidateTimer);
     this.candidateTimer = undefined;
     const { localPeerId, localName } = this.options;
-    this.options.send({ kind, from: localPeerId, to: this.remotePeerId, name: localName, sdp: description.sdp });
+    this.options.send({ kind, from: localPeerId, to: this.remotePeerId, name: localName, sdp: portableSdp(description.sdp) });
   }
 
   private openChannels(control: ControlChannel): void {
