@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { CHROMIUM_PATH } from './chromium.mjs';
 import { mosquittoAvailable } from './brokers.mjs';
+import { FIREFOX_PATH } from './firefox.mjs';
 
 /** Wraps a shell command so it runs in a private network namespace that has only `lo`. */
 export function loopbackOnly(command) {
@@ -11,11 +12,18 @@ export function loopbackOnly(command) {
   return ['unshare', [asRoot ? '-n' : '-rn', 'sh', '-c', `ip link set lo up && exec ${command}`]];
 }
 
-export function checkSystem({ iptables = false } = {}) {
+/**
+ * Stops with the install command if a package is missing: Chromium, Firefox (the second engine of
+ * the tests and the benchmark) and mosquitto always; iptables and Xvfb (a display for the headed
+ * Firefox that shares a screen) when asked.
+ */
+export function checkSystem({ iptables = false, xvfb = false } = {}) {
   const missing = [];
   if (!existsSync(CHROMIUM_PATH)) missing.push('chromium');
+  if (!existsSync(FIREFOX_PATH)) missing.push('firefox-esr');
   if (!mosquittoAvailable()) missing.push('mosquitto mosquitto-clients');
   if (iptables && spawnSync('iptables', ['--version'], { stdio: 'ignore' }).error) missing.push('iptables');
+  if (xvfb && spawnSync('Xvfb', ['-help'], { stdio: 'ignore' }).error) missing.push('xvfb xauth');
   if (missing.length) {
     console.error(`\nMissing system packages. Install them as root:\n  apt-get update && apt-get install -y ${missing.join(' ')}\n(or run: bash .ci/run, which installs them)`);
     process.exit(1);

@@ -34,7 +34,7 @@ function readCounts(file, label) {
   if (failed) failures.push(`${label}: ${failed} failed`);
 }
 
-checkSystem({ iptables: true });
+checkSystem({ iptables: true, xvfb: true });
 rmSync('.test-results', { recursive: true, force: true });
 mkdirSync('.test-results', { recursive: true });
 
@@ -92,7 +92,7 @@ readCounts('.test-results/node.json', 'node tests');
 run('browser tests (web-test-runner)', ...loopbackOnly('npx web-test-runner'));
 readCounts('.test-results/browser.json', 'browser tests');
 
-run('end-to-end tests (node:test + Chromium + mosquitto)', ...loopbackOnly(
+run('end-to-end tests (node:test + Chromium + Firefox + mosquitto)', ...loopbackOnly(
   'node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout '
   + '--test-reporter=./scripts/count-reporter.mjs --test-reporter-destination=.test-results/e2e.json test/e2e/',
 ));

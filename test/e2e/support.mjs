@@ -1,10 +1,13 @@
-// Helpers for end-to-end tests: a static server for the built bundle and the test page, and
-// Debian's Chromium driven by playwright-core (never a downloaded browser).
+// Helpers for end-to-end tests: a static server for the built bundle and the test page, Debian's
+// Chromium driven by playwright-core and Debian's firefox-esr driven by puppeteer-core over
+// WebDriver BiDi (never a downloaded browser). Visitors, waits and the page-error guard work the
+// same in both engines.
 import assert from 'node:assert/strict';
 import { after, afterEach, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startMosquitto } from '../../scripts/brokers.mjs';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
+import { launchFirefox as startFirefox } from '../../scripts/firefox.mjs';
 import { startStaticServer as startPages } from '../../scripts/static-server.mjs';
 
 /** Serves dist/ and the end-to-end pages on 127.0.0.1. */
@@ -14,6 +17,25 @@ export function startStaticServer() {
 
 export async function launchChromium() {
   return guardPages(await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS }));
+}
+
+/**
+ * Debian's firefox-esr, guarded like Chromium. `display` (an X display such as ':99', see
+ * scripts/xvfb.mjs) starts it headed there: headless Firefox cannot capture a screen.
+ */
+export async function launchFirefox({ display } = {}) {
+  const firefox = display ? await startFirefox({ headed: true, env: { ...process.env, DISPLAY: display } }) : await startFirefox();
+  return guardFirefoxPages(firefox);
+}
+
+/** Whether `browserOrPage` is driven by puppeteer-core (Firefox) rather than playwright-core. */
+function isPuppeteer(browserOrPage) {
+  return typeof browserOrPage.createBrowserContext === 'function' || typeof browserOrPage.browserContext === 'function';
+}
+
+/** The engine of a visitor's page, for messages: 'Firefox' or 'Chromium'. */
+export function engineOf(page) {
+  return isPuppeteer(page) ? 'Firefox' : 'Chromium';
 }
 
 /** Uncaught errors and unhandled rejections seen in any guarded page since the last test ended. */
@@ -39,6 +61,23 @@ export function guardPages(browser) {
   return browser;
 }
 
+/** Firefox's counterpart of `guardPages`: every page of every context made from now on. */
+function guardFirefoxPages(browser) {
+  const watchPage = (page) => page.on('pageerror', (error) => pageErrors.push(`${page.url()} (Firefox): ${error.message}`));
+  const createBrowserContext = browser.createBrowserContext.bind(browser);
+  browser.createBrowserContext = async (...args) => {
+    const context = await createBrowserContext(...args);
+    const newPage = context.newPage.bind(context);
+    context.newPage = async (...pageArgs) => {
+      const page = await newPage(...pageArgs);
+      watchPage(page);
+      return page;
+    };
+    return context;
+  };
+  return browser;
+}
+
 afterEach(() => {
   const seen = pageErrors.splice(0);
   assert.deepEqual(seen, [], `uncaught errors or unhandled rejections in a page:\n${seen.join('\n')}`);
@@ -50,10 +89,14 @@ export function pageUrl(origin, { room, broker, name, password = '', attributes 
   return `${origin}/page.html?${query}`;
 }
 
-/** Opens a visitor in its own browser context (its own cookies, storage and camera). */
+/**
+ * Opens a visitor in its own browser context (its own cookies, storage and camera), in Chromium or
+ * Firefox. A Firefox visitor gets a window of its own: a background tab renders no frames.
+ */
 export async function openVisitor(browser, origin, options) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
+  const puppeteer = isPuppeteer(browser);
+  const context = puppeteer ? await browser.createBrowserContext() : await browser.newContext();
+  const page = puppeteer ? await context.newPage({ type: 'window' }) : await context.newPage();
   await page.goto(pageUrl(origin, options));
   return { context, page };
 }
@@ -65,8 +108,35 @@ export async function expectDecoding(page, frames = 10, timeout = 15000) {
   await waitUntil(page, ([before, n]) => window.remoteFrames().every((count, i) => count >= (before[i] ?? 0) + n), timeout, [start, frames]);
 }
 
+/**
+ * Waits until every connected peer connection of the page receives `bytes` more audio bytes: the
+ * others' microphones reach this visitor (Firefox's fake microphone and Chromium's both send tone).
+ */
+export async function expectHearing(page, bytes = 2000, timeout = 15000) {
+  const received = () => page.evaluate(async () => {
+    const connected = window.peerConnections.filter((pc) => pc.connectionState === 'connected');
+    return Promise.all(connected.map(async (pc) => {
+      let total = 0;
+      (await pc.getStats()).forEach((report) => {
+        if (report.type === 'inbound-rtp' && report.kind === 'audio') total += report.bytesReceived;
+      });
+      return total;
+    }));
+  });
+  const start = await received();
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const now = await received();
+    if (now.length >= start.length && start.every((before, i) => now[i] >= before + bytes)) return;
+    if (Date.now() > deadline) assert.fail(`${engineOf(page)} page hears too little: audio bytes ${start} then ${now}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 export async function waitUntil(page, expression, timeout = 15000, arg = undefined) {
-  await page.waitForFunction(expression, arg, { timeout, polling: 25 });
+  // puppeteer-core takes the options before the argument, playwright-core after it.
+  if (isPuppeteer(page)) await page.waitForFunction(expression, { timeout, polling: 25 }, arg);
+  else await page.waitForFunction(expression, arg, { timeout, polling: 25 });
 }
 
 export function median(values) {
@@ -101,6 +171,26 @@ export function useServerAndBrowser() {
   after(async () => {
     await fixture.browser?.close();
     await fixture.server?.close();
+  });
+  return fixture;
+}
+
+/**
+ * A mosquitto broker, the static server, one Chromium and one Firefox (headed on `display` if
+ * given), started before the suite's tests and stopped after them. Read its fields inside tests.
+ */
+export function useBrokerServerAndBrowsers({ display } = {}) {
+  const fixture = {};
+  before(async () => {
+    [fixture.broker, fixture.server, fixture.chromium, fixture.firefox] = await Promise.all([
+      startMosquitto(), startStaticServer(), launchChromium(), launchFirefox({ display: typeof display === 'function' ? display() : display }),
+    ]);
+  });
+  after(async () => {
+    await fixture.firefox?.close();
+    await fixture.chromium?.close();
+    await fixture.server?.close();
+    await fixture.broker?.stop();
   });
   return fixture;
 }
