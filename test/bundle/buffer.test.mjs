@@ -193,6 +193,7 @@ const AUDITED_CALLS = {
     'src/signaling/messages.ts': 'arrays of message kinds',
     'src/call/config.ts': 'arrays and strings of settings',
     'src/element/views/tiles.ts': 'arrays of parts',
+    'src/peer/sdp.ts': 'the transport protocol of an m= line (a string)',
   },
   fill: { 'lit-html/lit-html.js': 'an array' },
   toJSON: { 'src/peer/peer-link.ts': 'an RTCSessionDescription' },
