@@ -83,6 +83,8 @@ export class SafetyExchange extends TypedEventTarget<SafetyExchangeEventMap> {
   /** Whether the exchange went wrong (a reveal that does not match its commitment, or out of turn). */
   failed = false;
   private readonly nonce = crypto.getRandomValues(new Uint8Array(NONCE_BYTES));
+  private starting = false;
+  /** Our commitment is sent: only then may our reveal follow. */
   private committed = false;
   private remoteCommitment?: string;
   private revealed = false;
@@ -101,9 +103,11 @@ export class SafetyExchange extends TypedEventTarget<SafetyExchangeEventMap> {
 
   /** Sends our commitment; call once the control channel is open. */
   async start(): Promise<void> {
-    if (this.committed) return;
-    this.committed = true;
+    if (this.starting) return;
+    this.starting = true;
+    // The other's commitment may arrive while ours is hashed: it must not release our reveal first.
     this.send(COMMIT + hex(await sha256(this.nonce)));
+    this.committed = true;
     this.revealIfDue();
   }
 

@@ -62,6 +62,17 @@ describe('safety codes', () => {
     expect(cheated.code).to.equal(undefined);
   });
 
+  it('sends its commitment before its reveal when the other\'s commitment arrives while it is hashing its own', async () => {
+    // Seen between Firefox and Chromium: both control channels opened at once, the reveal went out
+    // first, and the other side failed the exchange (a reveal out of turn).
+    const sent: string[] = [];
+    const exchange = new SafetyExchange((message) => sent.push(message), async () => ({ own: ada, remote: bob }));
+    const started = exchange.start();
+    exchange.handle(`sas-commit:${'ab'.repeat(32)}`);
+    await started;
+    expect(sent.map((message) => message.split(':')[0])).to.deep.equal(['sas-commit', 'sas-reveal']);
+  });
+
   it('reads the certificate fingerprint from SDP', () => {
     const sdp = `v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\na=fingerprint:sha-256 ab:CD:${'01:'.repeat(29)}ef\r\na=setup:actpass\r\n`;
     expect(sdpFingerprint(sdp)).to.equal(`AB:CD:${'01:'.repeat(29)}EF`);
