@@ -32,6 +32,23 @@ async function decodingAll(page, remotes) {
   }, remotes, { timeout: 30000 });
 }
 
+/** Opens the demo in the pre-join view and waits for the camera preview and a moving microphone level. */
+async function prejoin(browser, demo, room, viewport) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  await page.goto(`${demo.url}?room=${encodeURIComponent(room)}`);
+  await page.waitForFunction(() => {
+    const video = document.querySelector('video-chat').shadowRoot.querySelector('[part~="prejoin"] [part~="local"] video');
+    return video && video.getVideoPlaybackQuality().totalVideoFrames > 10;
+  }, undefined, { timeout: 30000 });
+  // The fake microphone beeps once a second: the picture is taken while the meter shows a beep.
+  page.beforeShot = () => page.waitForFunction(() => {
+    const meter = document.querySelector('video-chat').shadowRoot.querySelector('[part~="level"]');
+    return meter && Number(meter.style.getPropertyValue('--level')) > 0.6;
+  }, undefined, { timeout: 30000, polling: 'raf' });
+  return page;
+}
+
 const VIEWS = {
   /** Two people; the other has muted and turned the camera off. */
   async 'two-people'(browser, demo) {
@@ -123,6 +140,23 @@ const VIEWS = {
     await element.locator('[part~="verify-panel"] [part~="safety-code"]').waitFor();
     return ada;
   },
+  /** Before joining: the camera preview, mic and camera toggles with the microphone's level, the name and Join. */
+  async prejoin(browser, demo) {
+    return prejoin(browser, demo, 'shots-prejoin', DESKTOP);
+  },
+  /** The pre-join view on a phone. */
+  async 'prejoin-phone'(browser, demo) {
+    return prejoin(browser, demo, 'shots-prejoin-phone', PHONE);
+  },
+  /** Before joining, camera and microphone blocked: where to allow them (a browser whose prompt always says no). */
+  async 'prejoin-denied'(_browser, demo) {
+    const args = CHROMIUM_FLAGS.map((flag) => (flag === '--use-fake-ui-for-media-stream' ? '--use-fake-ui-for-media-stream=deny' : flag));
+    const denying = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args });
+    const page = await (await denying.newContext({ viewport: DESKTOP, deviceScaleFactor: 1 })).newPage();
+    await page.goto(`${demo.url}?room=shots-prejoin-denied`);
+    await page.locator('video-chat').locator('[part~="media-blocked"]').waitFor({ timeout: 30000 });
+    return page;
+  },
   /** A phone: one remote large, the self-view small. */
   async phone(browser, demo) {
     const ada = await join(browser, demo, 'shots-phone', 'Ada', PHONE);
@@ -143,8 +177,11 @@ try {
     // No hover effects (tile buttons, tooltips) in the picture.
     await page.mouse.move(0, 0);
     await page.waitForTimeout(300);
+    await page.beforeShot?.();
     await page.screenshot({ path: `docs/screenshots/${name}.png` });
     console.log(`wrote docs/screenshots/${name}.png`);
+    // A view with a browser of its own (other flags) closes it here.
+    if (page.context().browser() !== browser) await page.context().browser()?.close();
     for (const context of browser.contexts()) await context.close();
   }
 } finally {

@@ -4,9 +4,25 @@
  */
 import type { CallProblem } from '../problems.js';
 
+/** Browsers whose site settings differ: where a visitor allows camera and microphone. */
+export type BrowserFamily = 'chrome' | 'edge' | 'firefox' | 'safari' | 'safari-ios' | 'other';
+
+/** What the browser refused to give (the `media-denied` error's reason). */
+export type BlockedMedia = 'camera' | 'microphone' | 'camera-and-microphone';
+
 export interface Strings {
   /** Shown for a visitor who gave no name. */
   guest: string;
+  /** The name this visitor goes by until it gives one: tells guests apart. */
+  guestName(number: number): string;
+  /** The pre-join view's heading. */
+  readyToJoin: string;
+  /** Over the preview when the browser refused camera or microphone. */
+  mediaBlocked(what: BlockedMedia): string;
+  /** Where this browser lets a visitor allow them (`site`: this page's host). */
+  mediaBlockedHelp(browser: BrowserFamily, what: BlockedMedia, site: string): string;
+  /** When the browser allows them and the operating system does not. */
+  mediaBlockedBySystem: string;
   you(name: string): string;
   yourCamera: string;
   yourCameraPreview: string;
@@ -82,6 +98,31 @@ const MISSING_MEDIA = {
   microphone: 'the microphone',
   'camera-and-microphone': 'the camera and microphone',
 } as const;
+
+const BLOCKED_MEDIA = {
+  camera: { title: 'Your camera is blocked', settings: 'Camera' },
+  microphone: { title: 'Your microphone is blocked', settings: 'Microphone' },
+  'camera-and-microphone': { title: 'Your camera and microphone are blocked', settings: 'Camera and Microphone' },
+} as const;
+
+function mediaBlockedHelp(browser: BrowserFamily, what: BlockedMedia, site: string): string {
+  const settings = BLOCKED_MEDIA[what].settings;
+  const allow = what === 'camera-and-microphone' ? 'allow both' : 'allow it';
+  switch (browser) {
+    case 'chrome':
+      return `Click the site settings icon at the left of the address bar, turn ${settings} on, then reload the page.`;
+    case 'edge':
+      return `Click the lock icon at the left of the address bar, then Permissions for this site: set ${settings} to Allow, then reload the page.`;
+    case 'firefox':
+      return `Click the crossed-out ${what === 'microphone' ? 'microphone' : 'camera'} icon in the address bar, clear "Blocked" next to ${settings}, then reload the page.`;
+    case 'safari':
+      return `In the Safari menu, choose Settings for ${site || 'this website'}…, set ${settings} to Allow, then reload the page.`;
+    case 'safari-ios':
+      return `Tap the page menu (aA) in the address bar, then Website Settings: set ${settings} to Allow, then reload the page.`;
+    case 'other':
+      return `Open this site's settings from the address bar (usually the icon at its left), ${allow}, then reload the page.`;
+  }
+}
 
 /** The longest file name a status line quotes, in characters: the name is another visitor's choice. */
 const QUOTED_NAME_CHARS = 40;
@@ -190,6 +231,11 @@ function problemInEnglish({ code, reason, params }: CallProblem): string {
 
 export const english: Strings = {
   guest: 'Guest',
+  guestName: (number) => `Guest ${number}`,
+  readyToJoin: 'Ready to join?',
+  mediaBlocked: (what) => BLOCKED_MEDIA[what].title,
+  mediaBlockedHelp,
+  mediaBlockedBySystem: 'Allowed there already? Then your system blocks this browser: allow it in the privacy settings. You can still join to see and hear the others.',
   you: (name) => `${name} (you)`,
   yourCamera: 'Your camera',
   yourCameraPreview: 'Your camera preview',

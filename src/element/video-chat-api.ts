@@ -7,6 +7,7 @@ import type { SafetyCode } from '../peer/safety-code.js';
 import { CallController } from './call-controller.js';
 import { english } from './strings.js';
 import { randomRoomName } from '../call/room-names.js';
+import { randomGuestNumber, rememberedName, rememberName } from './remembered-name.js';
 
 /**
  * The public contract of `<video-chat>` apart from its views: the attributes, handed to the call
@@ -24,7 +25,12 @@ export class VideoChatApi extends LitElement {
    */
   @property({ reflect: true }) broker = '';
 
-  /** Display name shown to the others. Empty means "Guest". */
+  /**
+   * Display name shown to the others. The pre-join view's name field edits it. Left empty by the
+   * page, it starts as the name this visitor typed on an earlier visit to this site (kept in
+   * localStorage, never sent anywhere but to the room); with none, the visitor is "Guest" and
+   * four digits (such as "Guest 4821"), new on every page load.
+   */
   @property({ reflect: true }) name = '';
 
   /**
@@ -98,8 +104,17 @@ export class VideoChatApi extends LitElement {
   protected readonly strings = english;
   protected readonly controller = new CallController(this, () => this.strings);
 
+  /** The name this visitor goes by while `name` is empty. */
+  protected readonly guestName = this.strings.guestName(randomGuestNumber());
+
+  /** Whether the visitor typed its name in the pre-join view: it is remembered when it joins. */
+  protected nameTyped = false;
+
   constructor() {
     super();
+    this.controller.call.addEventListener('state', () => {
+      if (this.controller.call.state === 'joining' && this.nameTyped) rememberName(this.name);
+    });
     // The engine's slots are the truth (a page may drive them through the engine too).
     const { microphone, camera } = this.controller.call.sources;
     this.controller.call.addEventListener('local-media', () => {
@@ -270,10 +285,12 @@ export class VideoChatApi extends LitElement {
     if (changed.has('maxFileSize')) this.controller.call.configure({ maxFileSize: this.maxFileSize });
     if (changed.has('maxPeers')) this.controller.call.configure({ maxPeers: this.maxPeers });
     if (changed.has('rememberIdentity')) this.controller.call.configure({ rememberIdentity: this.rememberIdentity });
+    // A name set by the page wins; without one, the name typed on an earlier visit.
+    if (!this.hasUpdated && !this.name) this.name = rememberedName();
     const keys = ['room', 'broker', 'name', 'iceServers', 'password', 'autojoin'] as const;
-    if (keys.some((key) => changed.has(key))) {
+    if (!this.hasUpdated || keys.some((key) => changed.has(key))) {
       const { room, broker, iceServers, password, autojoin } = this;
-      this.controller.call.configure({ room, broker, iceServers, password, autojoin, name: this.name });
+      this.controller.call.configure({ room, broker, iceServers, password, autojoin, name: this.name.trim() ? this.name : this.guestName });
     }
     // Read both first: applying one makes the engine report both, and that report rewrites the
     // other property with the engine's state before it was applied.

@@ -6,7 +6,9 @@ import { RemotePlayback } from './remote-playback.js';
 import { VideoChatApi } from './video-chat-api.js';
 import { videoChatStyles } from './video-chat.styles.js';
 import { chatPanel } from './views/chat.js';
-import { callControls, prejoinControls } from './views/controls.js';
+import { callControls } from './views/controls.js';
+import { mediaBlockedNote, prejoinForm, prejoinToggles, previewAvatar, type PrejoinView } from './views/prejoin.js';
+import { PrejoinController } from './prejoin-controller.js';
 import { settingsPanel } from './views/settings.js';
 import { verifyPanel } from './views/verify.js';
 import { emptyNote, remoteTiles, screenTiles, selfTile, tileLayout, type TileContext } from './views/tiles.js';
@@ -32,7 +34,7 @@ import { emptyNote, remoteTiles, screenTiles, selfTile, tileLayout, type TileCon
  * @fires screenshare-stopped - This visitor stopped sharing: `stopShare()`, the share button, the browser's own "Stop sharing", or leaving. `detail: {peerId}`.
  * @fires peer-verified - A peer is verified: this visitor marked it (`markVerified()` or the Verify panel's "It matches"), or, with `remember-identity`, recognised a peer verified on an earlier visit. `detail: {peerId, name, remembered}`.
  * @fires device-changed - The camera, microphone or speaker in use changed: chosen (`useDevice()` or the settings panel) or a fallback for one that was unplugged. `detail: {kind, deviceId, label}`.
- * @fires error - Something went wrong; does not bubble. `detail: {code, reason, message}`, codes `bad-attribute`, `media-denied`, `media-unavailable`, `share-denied` (the screen picker was cancelled or refused), `file-too-large`, `file-transfer-failed`, `broker-unreachable`, `negotiation-failed`, `wrong-password`, `message-refused` (a peer's message too large, malformed or over the rate; once per peer and reason), `clock-skew` (another visitor's clock differs from this one's by more than 10 minutes, so messages are refused), `room-full` (the room already holds `max-peers` visitors: this one connects to nobody and leaves), `unsupported`.
+ * @fires error - Something went wrong; does not bubble. `detail: {code, reason, message}`, codes `bad-attribute`, `media-denied`, `media-unavailable`, `share-denied` (the screen picker was cancelled or refused), `file-too-large`, `file-transfer-failed`, `broker-unreachable`, `negotiation-failed`, `wrong-password`, `message-refused` (a peer's message too large, malformed or over the rate; once per peer and reason), `clock-skew` (another visitor's clock differs from this one's by more than 10 minutes, so messages are refused), `room-full` (the room already holds `max-peers` visitors: this one connects to nobody and leaves), `unsupported` (reason `insecure-context`: the page is not https; `no-webrtc`, `no-webcrypto`, `no-decompression`: what this browser lacks for calls; or a feature: `no-display-capture`, `no-recording`, `no-identity-storage`).
  *
  * @csspart grid - The area holding the video tiles.
  * @csspart tile - Every video tile; also `local` or `remote`. 16:9, sized so that the tiles and the controls fit the window's height (`max-width: none` lets tiles grow past it).
@@ -43,7 +45,7 @@ import { emptyNote, remoteTiles, screenTiles, selfTile, tileLayout, type TileCon
  * @csspart muted - Added to a tile while its visitor's microphone is off.
  * @csspart speaking - Added to a remote tile while its visitor speaks (its voice arrives above room noise), drawn as a ring in `--video-chat-speaking-color`.
  * @csspart camera-off - Added to a tile while its visitor's camera is off; the tile shows the visitor's initials.
- * @csspart avatar - The initials shown on a camera-off tile.
+ * @csspart avatar - The initials shown on a camera-off tile, and over the pre-join preview while the camera is off.
  * @csspart verified - Added to the tile of a peer this visitor verified by comparing safety codes (in this visit, or in an earlier one with `remember-identity`).
  * @csspart key-changed-note - In the Verify panel of a peer whose key changed: the warning.
  * @csspart key-changed - Added to the tile of a peer who shows another key than the one this visitor verified under its name (`remember-identity`); its name carries a warning mark.
@@ -74,11 +76,13 @@ import { emptyNote, remoteTiles, screenTiles, selfTile, tileLayout, type TileCon
  * @csspart mismatch - The Verify panel's "It doesn't match" button.
  * @csspart settings-panel - The settings panel: camera, microphone and (where the browser can choose one) speaker.
  * @csspart close - A panel's close button.
- * @csspart mic - The microphone toggle: named "Mute", `aria-pressed="true"` while muted.
- * @csspart camera - The camera toggle: named "Camera off", `aria-pressed="true"` while the camera is off.
+ * @csspart mic - The microphone toggle, in the control bar and over the pre-join preview: named "Mute", `aria-pressed="true"` while muted (it sets `muted`).
+ * @csspart camera - The camera toggle, in the control bar and over the pre-join preview: named "Camera off", `aria-pressed="true"` while the camera is off (it sets `camera-off`).
  * @csspart leave - The leave button.
  * @csspart unmute - Shown when the browser blocked sound until a click.
- * @csspart prejoin - The pre-join view (camera preview, name field, Join button).
+ * @csspart prejoin - The pre-join view: the camera preview filling its column, with the mic and camera toggles and the microphone's level over it; beside it (below it in an element narrower than 720px) "Ready to join?", the name field (the name typed on an earlier visit to this site, or a "Guest 4821" placeholder), Join and the settings button.
+ * @csspart level - The microphone's live level beside the pre-join view's mic toggle: three bars drawn from the custom property `--level` (0 to 1), set at most once per animation frame while the preview runs and the microphone is on.
+ * @csspart media-blocked - Over the pre-join preview when the browser refused camera or microphone (`error` `media-denied`): what was refused, and where this browser (Chrome, Edge, Firefox, Safari, Safari on iPhone and iPad) lets the visitor allow it.
  * @csspart join - The Join button.
  *
  * @cssprop [--video-chat-background=#111418] - Background of the whole element.
@@ -102,6 +106,7 @@ export class VideoChat extends VideoChatApi {
   private readonly panels = new PanelsController(this, this.controller.call);
   private readonly notices = new NoticesController(this, this.controller.call, () => this.strings);
   private readonly playback = new RemotePlayback(this, this.controller.call);
+  private readonly prejoin = new PrejoinController(this, this.controller.call);
 
   /**
    * Puts a peer's tile in the spotlight (large, the others in a strip beside it), or with `null`
@@ -182,21 +187,38 @@ export class VideoChat extends VideoChatApi {
       }, this.strings)}`;
   }
 
-  private prejoinView() {
-    const { state } = this.controller.call;
-    return prejoinControls({
+  private prejoinView(): PrejoinView {
+    const { call } = this.controller;
+    const { state, localStream } = call;
+    const { microphone, camera } = call.sources;
+    // Before the browser answered, a toggle sets what capture starts with; after, only a track can be toggled.
+    return {
       name: this.name,
+      guestName: this.guestName,
       canJoin: !!this.room.trim(),
       again: state === 'left' || state === 'leaving',
-      onName: (name) => (this.name = name),
+      onName: (name) => {
+        this.nameTyped = true;
+        this.name = name;
+      },
       onJoin: () => void this.join(),
       settingsOpen: this.panels.open === 'settings',
       onSettings: () => this.panels.toggle('settings'),
-    }, this.strings);
+      microphone: { present: !localStream || !!microphone.track, on: microphone.enabled },
+      camera: { present: !localStream || !!camera.track, on: camera.enabled },
+      onMicrophone: () => (this.muted = microphone.enabled),
+      onCamera: () => (this.cameraOff = camera.enabled),
+      blocked: this.prejoin.blocked?.what,
+      browser: this.prejoin.browser,
+      site: location.host,
+    };
   }
 
-  private statusView() {
-    const status = this.notices.notice || this.controller.status;
+  private statusView(prejoin?: PrejoinView) {
+    let status = this.notices.notice || this.controller.status;
+    // The pre-join view's note over the preview says it already, and where to allow them.
+    const blocked = prejoin?.blocked ? this.prejoin.blocked : undefined;
+    if (blocked && status === this.strings.problem(blocked.problem)) status = '';
     const { recording } = this.notices;
     return html`${status ? html`<p class="status" role="status">${status}</p>` : nothing}
       ${recording
@@ -219,11 +241,12 @@ export class VideoChat extends VideoChatApi {
       onMetadata: (event) => this.playback.play(event),
     };
     const { open } = this.panels;
+    const prejoin = inCall ? undefined : this.prejoinView();
     // One template for both views, with the self-view in the same place: joining keeps the
     // preview's <video> playing. A new one would show black until its first frame and start a
     // second player just when the first connections are being made.
     return html`
-      <div class=${inCall ? (open ? 'stage with-panel' : 'stage') : nothing} part=${inCall ? nothing : 'prejoin'}>
+      <div class=${inCall ? (open ? 'stage with-panel' : 'stage') : prejoin?.again ? 'prejoin-again' : nothing} part=${inCall ? nothing : 'prejoin'}>
         <div class="main">
           <div class=${layout?.className ?? 'preview'} part=${inCall ? 'grid' : nothing} style=${layout?.style ?? nothing}>
             ${selfTile({
@@ -235,13 +258,16 @@ export class VideoChat extends VideoChatApi {
             }, context)}
             ${layout ? remoteTiles(layout.participants, context) : nothing}
             ${layout ? screenTiles(layout.screens, context) : nothing}
+            ${prejoin ? previewAvatar(prejoin) : nothing}
+            ${prejoin ? mediaBlockedNote(prejoin, this.strings) : nothing}
+            ${prejoin ? prejoinToggles(prejoin, this.strings) : nothing}
           </div>
           ${open === 'settings' ? this.settingsView() : nothing}
           ${inCall && open === 'chat' ? this.chatView() : nothing}
           ${inCall && open === 'verify' ? this.verifyView() : nothing}
         </div>
-        ${layout ? this.controlsView(layout.participants.length) : this.prejoinView()}
-        ${this.statusView()}
+        ${layout ? this.controlsView(layout.participants.length) : prejoin ? prejoinForm(prejoin, this.strings) : nothing}
+        ${this.statusView(prejoin)}
       </div>
     `;
   }

@@ -200,10 +200,6 @@ export const videoChatStyles = css`
     font-size: 11px;
     line-height: 1.25rem;
   }
-  /* Before joining, the self-view sits in the pre-join view's own grid. */
-  .preview {
-    display: contents;
-  }
   .grid {
     display: grid;
     gap: var(--video-chat-gap, 8px);
@@ -573,15 +569,174 @@ export const videoChatStyles = css`
   .key-changed-mark {
     color: #fbbf24;
   }
+  /* The pre-join view as meeting apps lay it out: the preview large, the mic and camera toggles
+     over it, the name and Join beside it (below it in a narrow element). */
   [part~='prejoin'] {
     display: grid;
-    gap: var(--video-chat-gap, 8px);
-    max-width: 480px;
+    grid-template-columns: minmax(0, 1fr);
+    gap: calc(var(--video-chat-gap, 8px) * 2);
+    align-content: center;
+    width: 100%;
+    max-width: 1120px;
     margin: 0 auto;
+    flex: 1;
+  }
+  @container (min-width: 720px) {
+    [part~='prejoin']:not(.prejoin-again) {
+      grid-template-columns: minmax(0, 1fr) minmax(240px, 300px);
+      grid-template-rows: 1fr auto auto 1fr;
+      column-gap: calc(var(--video-chat-gap, 8px) * 4);
+    }
+    [part~='prejoin']:not(.prejoin-again) > .main > .preview {
+      grid-column: 1;
+      grid-row: 1 / 5;
+    }
+    [part~='prejoin']:not(.prejoin-again) > .prejoin-form {
+      grid-column: 2;
+      grid-row: 2;
+    }
+    [part~='prejoin']:not(.prejoin-again) > .main > .panel {
+      grid-column: 2;
+      grid-row: 3;
+    }
+    [part~='prejoin']:not(.prejoin-again) > .status {
+      grid-column: 1 / -1;
+    }
+  }
+  /* After a visit: Join again, alone. */
+  [part~='prejoin'].prejoin-again {
+    max-width: 360px;
+  }
+  [part~='prejoin'].prejoin-again > .main > .preview {
+    display: none;
+  }
+  /* The preview: the self-view with the toggles, the initials or the blocked note stacked over it. */
+  [part~='prejoin'] .preview {
+    position: relative;
+    display: grid;
+    container-type: inline-size;
+    justify-self: center;
+    width: 100%;
+    /* No taller than the window leaves room for, with the name and Join in view. */
+    max-width: max(16rem, (100dvh - 8rem) * 16 / 9);
+  }
+  [part~='prejoin'] .preview > * {
+    grid-area: 1 / 1;
+  }
+  @container (min-width: 720px) {
+    [part~='prejoin']:not(.prejoin-again) > .main > .preview {
+      align-self: center;
+    }
+  }
+  /* The name at the top, as meeting apps show it: the toggles take the bottom. */
+  [part~='prejoin'] [part~='local'] [part~='name'] {
+    top: 8px;
+    bottom: auto;
+  }
+  [part~='prejoin'] .preview > [part~='local'] {
+    max-width: none;
+  }
+  @container (max-width: 480px) {
+    /* A phone holds the preview upright, as its camera apps do. */
+    [part~='prejoin'] .preview {
+      max-width: max(12rem, (100dvh - 16rem) * 3 / 4);
+    }
+    [part~='prejoin'] .preview > [part~='local'] {
+      aspect-ratio: 3 / 4;
+    }
+  }
+  .prejoin-toggles {
+    z-index: 1;
+    align-self: end;
+    justify-self: center;
+    display: flex;
+    align-items: center;
+    gap: 12px;
+    margin-bottom: 12px;
+  }
+  .prejoin-toggles button.icon-button {
+    background: rgb(17 20 24 / 0.6);
+    border: 1px solid rgb(255 255 255 / 0.35);
+  }
+  .prejoin-toggles button.icon-button:hover {
+    background: rgb(17 20 24 / 0.8);
+  }
+  .prejoin-toggles button.icon-button[aria-pressed='true'] {
+    background: #b42318;
+    border-color: #b42318;
+  }
+  /* The microphone's level: three bars, redrawn only through --level (0 to 1), never a re-render. */
+  .level-meter {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: 3px;
+    width: 2rem;
+    height: 2rem;
+    margin-inline-start: -6px;
+    border-radius: 50%;
+    background: rgb(17 20 24 / 0.6);
+  }
+  .level-meter span {
+    width: 4px;
+    height: 14px;
+    border-radius: 2px;
+    background: var(--video-chat-accent, #2563eb);
+    transform: scaleY(max(0.25, var(--level, 0) * 0.7));
+    transition: transform 80ms linear;
+  }
+  .level-meter span:nth-child(2) {
+    transform: scaleY(max(0.25, var(--level, 0)));
+  }
+  .preview-avatar {
+    z-index: 0;
+    border-radius: var(--video-chat-radius, 8px);
+  }
+  .media-blocked {
+    z-index: 2;
+    align-self: center;
+    justify-self: center;
+    max-width: min(92%, 30rem);
+    max-height: 100%;
+    overflow: auto;
+    padding: 16px 20px;
+    border-radius: var(--video-chat-radius, 8px);
+    background: rgb(17 20 24 / 0.92);
+    text-align: center;
+  }
+  .media-blocked > .icon {
+    width: 2rem;
+    height: 2rem;
+    color: #fbbf24;
+  }
+  .media-blocked p {
+    margin: 8px 0 0;
+  }
+  .media-blocked .media-blocked-title {
+    font-size: 1.15em;
+    font-weight: 600;
+  }
+  .media-blocked .media-blocked-more {
+    font-size: 0.9em;
+    opacity: 0.8;
+  }
+  .prejoin-form {
+    display: grid;
+    gap: 12px;
+    align-content: center;
+  }
+  .prejoin-title {
+    margin: 0;
+    font-size: 1.5rem;
+    font-weight: 500;
   }
   [part~='prejoin'] label {
     display: grid;
     gap: 4px;
+  }
+  .prejoin-actions [part~='join'] {
+    padding-block: 12px;
+    font-weight: 600;
   }
   input {
     font: inherit;

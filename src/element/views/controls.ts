@@ -1,30 +1,7 @@
-/** The pre-join controls (name field, Join) and the call's control bar. */
+/** The call's control bar, and the buttons it shares with the pre-join view (views/prejoin.ts). */
 import { html, nothing } from 'lit';
 import type { Strings } from '../strings.js';
 import { icon, type IconName } from './icons.js';
-
-export interface PrejoinView {
-  name: string;
-  canJoin: boolean;
-  again: boolean;
-  onName(name: string): void;
-  onJoin(): void;
-  settingsOpen: boolean;
-  onSettings(): void;
-}
-
-export function prejoinControls(view: PrejoinView, strings: Strings) {
-  return html`
-    <label>
-      ${strings.yourName}
-      <input type="text" maxlength="64" autocomplete="nickname" .value=${view.name} @input=${(e: Event) => view.onName((e.target as HTMLInputElement).value)} />
-    </label>
-    <div class="prejoin-actions">
-      <button part="button join" ?disabled=${!view.canJoin} @click=${view.onJoin}>${view.again ? strings.joinAgain : strings.join}</button>
-      ${settingsButton(view.settingsOpen, view.onSettings, strings)}
-    </div>
-  `;
-}
 
 export interface CallControlsView {
   /** Whether there is a microphone / a camera to toggle, and whether it is on. */
@@ -49,12 +26,12 @@ export interface CallControlsView {
 }
 
 /** An icon button with a constant accessible name, shown as a tooltip on hover and focus. */
-function iconButton(part: string, label: string, iconName: IconName, onClick: () => void, options: { pressed?: boolean; disabled?: boolean } = {}) {
+export function iconButton(part: string, label: string, iconName: IconName, onClick: () => void, options: { pressed?: boolean; disabled?: boolean } = {}) {
   const pressed = options.pressed === undefined ? nothing : options.pressed ? 'true' : 'false';
   return html`<button part="button ${part}" class="icon-button" aria-label=${label} data-tooltip=${label} aria-pressed=${pressed} ?disabled=${options.disabled ?? false} @click=${onClick}>${icon(iconName)}</button>`;
 }
 
-function settingsButton(open: boolean, onClick: () => void, strings: Strings) {
+export function settingsButton(open: boolean, onClick: () => void, strings: Strings) {
   return html`<button part="button settings" class="icon-button" aria-label=${strings.settings} data-tooltip=${strings.settings} aria-expanded=${open ? 'true' : 'false'} @click=${onClick}>${icon('settings')}</button>`;
 }
 
