@@ -148,6 +148,14 @@ const VIEWS = {
   async 'prejoin-phone'(browser, demo) {
     return prejoin(browser, demo, 'shots-prejoin-phone', PHONE);
   },
+  /** Before joining, with the settings panel open beside the preview: camera, microphone, speaker. */
+  async 'prejoin-settings'(browser, demo) {
+    const page = await prejoin(browser, demo, 'shots-prejoin-settings', DESKTOP);
+    const element = page.locator('video-chat');
+    await element.locator('[part~="prejoin"] [part~="button"][part~="settings"]').click();
+    await element.locator('[part~="settings-panel"] select[name="camera"] option').first().waitFor({ state: 'attached' });
+    return page;
+  },
   /** Before joining, camera and microphone blocked: where to allow them (a browser whose prompt always says no). */
   async 'prejoin-denied'(_browser, demo) {
     const args = CHROMIUM_FLAGS.map((flag) => (flag === '--use-fake-ui-for-media-stream' ? '--use-fake-ui-for-media-stream=deny' : flag));
