@@ -3,6 +3,7 @@ import { state } from 'lit/decorators.js';
 import { NoticesController } from './notices.js';
 import { PanelsController } from './panels.js';
 import { RemotePlayback } from './remote-playback.js';
+import { TileAreaController } from './tile-area.js';
 import { VideoChatApi } from './video-chat-api.js';
 import { videoChatStyles } from './video-chat.styles.js';
 import { chatPanel } from './views/chat.js';
@@ -37,7 +38,7 @@ import { emptyNote, remoteTiles, screenTiles, selfTile, tileLayout, type TileCon
  * @fires error - Something went wrong; does not bubble. `detail: {code, reason, message}`, codes `bad-attribute`, `media-denied`, `media-unavailable`, `share-denied` (the screen picker was cancelled or refused), `file-too-large`, `file-transfer-failed`, `broker-unreachable`, `negotiation-failed`, `wrong-password`, `message-refused` (a peer's message too large, malformed or over the rate; once per peer and reason), `clock-skew` (another visitor's clock differs from this one's by more than 10 minutes, so messages are refused), `room-full` (the room already holds `max-peers` visitors: this one connects to nobody and leaves), `unsupported` (reason `insecure-context`: the page is not https; `no-webrtc`, `no-webcrypto`, `no-decompression`: what this browser lacks for calls; or a feature: `no-display-capture`, `no-recording`, `no-identity-storage`).
  *
  * @csspart grid - The area holding the video tiles.
- * @csspart tile - Every video tile; also `local` or `remote`. 16:9, sized so that the tiles and the controls fit the window's height (`max-width: none` lets tiles grow past it).
+ * @csspart tile - Every video tile; also `local` or `remote`. Placed inside the element's own box, whatever size the page gives it: an even grid of tiles between 4:3 and 16:9 (two columns of taller tiles in an upright element, the other visitor's filling it and one's own floating in a corner when there are two), never under the control bar. Where the page sets no height, the element takes the height that fits it in the window below where it starts.
  * @csspart local - The visitor's own tile (muted, mirrored).
  * @csspart remote - A remote peer's tile.
  * @csspart video - The `<video>` inside a tile.
@@ -106,6 +107,7 @@ export class VideoChat extends VideoChatApi {
   private readonly panels = new PanelsController(this, this.controller.call);
   private readonly notices = new NoticesController(this, this.controller.call, () => this.strings);
   private readonly playback = new RemotePlayback(this, this.controller.call);
+  private readonly tileArea = new TileAreaController(this);
   private readonly prejoin = new PrejoinController(this, this.controller.call);
 
   /**
@@ -230,7 +232,7 @@ export class VideoChat extends VideoChatApi {
   override render() {
     const { call } = this.controller;
     const inCall = call.state === 'joining' || call.state === 'joined';
-    const layout = inCall ? tileLayout(call, this.pinned, (name) => this.controller.nameOf(name)) : undefined;
+    const layout = inCall ? tileLayout(call, this.pinned, (name) => this.controller.nameOf(name), this.tileArea.size) : undefined;
     const context: TileContext = {
       strings: this.strings,
       nameOf: (name) => this.controller.nameOf(name),
@@ -239,7 +241,9 @@ export class VideoChat extends VideoChatApi {
       onPin: (key) => (this.pinned = this.pinned === key ? undefined : key),
       onVerify: (peerId) => this.panels.verify(peerId),
       onMetadata: (event) => this.playback.play(event),
+      rects: layout?.rects,
     };
+    const { fitHeight } = this.tileArea;
     const { open } = this.panels;
     const prejoin = inCall ? undefined : this.prejoinView();
     // One template for both views, with the self-view in the same place: joining keeps the
@@ -247,7 +251,7 @@ export class VideoChat extends VideoChatApi {
     // second player just when the first connections are being made.
     return html`
       <div class=${inCall ? (open ? 'stage with-panel' : 'stage') : prejoin?.again ? 'prejoin-again' : nothing} part=${inCall ? nothing : 'prejoin'}>
-        <div class="main">
+        <div class="main" style=${inCall && fitHeight !== undefined ? `--fit-height: ${fitHeight}px` : nothing}>
           <div class=${layout?.className ?? 'preview'} part=${inCall ? 'grid' : nothing} style=${layout?.style ?? nothing}>
             ${selfTile({
               stream: call.localStream,

@@ -22,21 +22,29 @@ export const videoChatStyles = css`
   *::after {
     box-sizing: inherit;
   }
+  /* In a call: tiles, then the control bar and notes. The stage fills the height the page gives
+     the element, and no more: the tile area shrinks, never the bar. */
   .stage {
     display: flex;
     flex-direction: column;
     gap: var(--video-chat-gap, 8px);
-    flex: 1;
+    flex: 1 1 auto;
+    min-height: 0;
   }
   /* Tiles and, when one is open, a side panel. Before joining it holds nothing of its own. */
   .main {
     display: contents;
   }
+  /* The tile area. Its basis is its height where the page gives the element none: --fit-height,
+     measured (tile-area.ts) so that the element fits the window below where it starts; the same
+     from the stylesheet until then. A page's height (or min-height) grows or shrinks it. */
   .stage > .main {
     display: grid;
     grid-template-columns: minmax(0, 1fr);
+    grid-template-rows: minmax(0, 1fr);
     gap: var(--video-chat-gap, 8px);
-    flex: 1;
+    flex: 1 1 var(--fit-height, clamp(15rem, 100dvh - 12rem, 75cqi));
+    min-height: 0;
   }
   .stage.with-panel > .main {
     grid-template-columns: minmax(0, 1fr) var(--video-chat-panel-width, 320px);
@@ -201,11 +209,39 @@ export const videoChatStyles = css`
     line-height: 1.25rem;
   }
   .grid {
+    position: relative;
     display: grid;
     gap: var(--video-chat-gap, 8px);
     grid-template-columns: repeat(var(--columns, 1), minmax(0, 1fr));
     align-content: center;
     flex: 1;
+    min-width: 0;
+    min-height: 0;
+  }
+  /* Measured: every tile at the rectangle tile-placement.ts gives it inside the tile area. */
+  .grid.placed {
+    display: block;
+  }
+  .stage .grid.placed > [part~='tile'] {
+    position: absolute;
+    left: var(--tile-x, 0);
+    top: var(--tile-y, 0);
+    width: var(--tile-width, 100%);
+    height: var(--tile-height-px, auto);
+    max-width: none;
+    aspect-ratio: auto;
+  }
+  /* A phone with one other visitor: theirs fills the area, one's own floats small in a corner. */
+  .grid.duo > [part~='local'] {
+    z-index: 1;
+    box-shadow: 0 2px 8px rgb(0 0 0 / 0.5);
+  }
+  .grid.duo > [part~='local'] .tile-actions {
+    display: none;
+  }
+  .grid.duo > [part~='remote'] .tile-actions {
+    left: 8px;
+    right: auto;
   }
   [part~='tile'] {
     position: relative;
@@ -242,30 +278,6 @@ export const videoChatStyles = css`
     /* Stacked in a narrow element, tiles scroll like a list instead. */
     [part~='tile'] {
       max-width: none;
-    }
-    /* A phone with one other visitor: theirs large, one's own small in a corner. */
-    .grid.duo {
-      position: relative;
-    }
-    .grid.duo > [part~='remote'] {
-      aspect-ratio: 3 / 4;
-      max-height: calc(100dvh - 10rem);
-    }
-    .grid.duo > [part~='local'] {
-      position: absolute;
-      z-index: 1;
-      top: 8px;
-      right: 8px;
-      width: 32%;
-      aspect-ratio: 3 / 4;
-      box-shadow: 0 2px 8px rgb(0 0 0 / 0.5);
-    }
-    .grid.duo > [part~='local'] .tile-actions {
-      display: none;
-    }
-    .grid.duo > [part~='remote'] .tile-actions {
-      left: 8px;
-      right: auto;
     }
     /* Every control in view at phone width: smaller, closer, and on a second row when one is not
        enough (a bar scrolling sideways hid Leave off its edge). */

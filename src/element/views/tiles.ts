@@ -9,6 +9,8 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { RemoteParticipant } from '../../call/participant.js';
 import type { VideoCall } from '../../call/video-call.js';
 import type { Strings } from '../strings.js';
+import type { AreaSize } from '../tile-area.js';
+import { placeTiles, type TileRect } from '../tile-placement.js';
 import { icon } from './icons.js';
 
 /** One player stream per participant and media generation: a recovered media path gets a new one. */
@@ -63,6 +65,14 @@ export interface TileContext {
   /** Opens the Verify panel for a remote peer. */
   onVerify(peerId: string): void;
   onMetadata(event: Event): void;
+  /** Each tile's rectangle in the grid, once the grid is measured. */
+  rects?: Map<string, TileRect>;
+}
+
+/** A tile's place in the grid, for the stylesheet; nothing before the grid is measured. */
+function tilePlace(key: string, context: TileContext) {
+  const rect = context.rects?.get(key);
+  return rect ? `--tile-x: ${rect.x}px; --tile-y: ${rect.y}px; --tile-width: ${rect.width}px; --tile-height-px: ${rect.height}px` : nothing;
 }
 
 /** The part names of a tile: its kind, its visitor's media state, and whether it is in the spotlight. */
@@ -119,7 +129,7 @@ export interface SelfTileView {
 export function selfTile(view: SelfTileView, context: TileContext) {
   const { strings } = context;
   const name = strings.you(view.name);
-  return html`<figure part=${tileParts('local', ['local'], view.state, context)} ?hidden=${view.hidden}>
+  return html`<figure part=${tileParts('local', ['local'], view.state, context)} ?hidden=${view.hidden} style=${view.inCall ? tilePlace('local', context) : nothing}>
     <video part="video" .srcObject=${view.stream ?? null} autoplay playsinline muted aria-label=${view.inCall ? strings.yourCamera : strings.yourCameraPreview}></video>
     ${view.inCall ? tileOverlay('local', name, view.state, context) : html`<figcaption part="name"><span class="label">${name}</span></figcaption>`}
   </figure>`;
@@ -135,7 +145,7 @@ export function remoteTiles(participants: RemoteParticipant[], context: TileCont
         microphone: participant.microphoneOn, camera: participant.cameraOn, recording: participant.recordingOn,
         verified: participant.verified, keyChanged: participant.keyChanged, speaking: participant.speaking,
       };
-      return html`<figure part=${tileParts(participant.peerId, ['remote'], state, context)} data-peer-id=${participant.peerId}>
+      return html`<figure part=${tileParts(participant.peerId, ['remote'], state, context)} data-peer-id=${participant.peerId} style=${tilePlace(participant.peerId, context)}>
         <video part="video" .srcObject=${playerStream(participant)} autoplay playsinline aria-label=${context.strings.videoOf(name)} @loadedmetadata=${context.onMetadata}></video>
         ${tileOverlay(participant.peerId, name, state, context, true)}
       </figure>`;
@@ -160,7 +170,7 @@ export function screenTiles(screens: ScreenTile[], context: TileContext) {
       const key = screenKey(screen.owner);
       const local = screen.owner === 'local';
       const label = local ? context.strings.yourScreen : context.strings.screenOf(screen.name);
-      return html`<figure part=${tileParts(key, [local ? 'local' : 'remote', 'screen'], undefined, context)} data-peer-id=${local ? nothing : screen.owner}>
+      return html`<figure part=${tileParts(key, [local ? 'local' : 'remote', 'screen'], undefined, context)} data-peer-id=${local ? nothing : screen.owner} style=${tilePlace(key, context)}>
         <video part="video" .srcObject=${screenStream(screen.track)} autoplay playsinline muted aria-label=${label}></video>
         ${tileOverlay(key, label, undefined, context)}
       </figure>`;
@@ -177,10 +187,15 @@ export interface TileLayout {
   screens: ScreenTile[];
   /** The key of the tile shown large, if any. */
   spotlight?: string;
-  /** The grid's class: `grid`, `grid duo` (one peer: the phone layout) or `grid spotlight`. */
+  /**
+   * The grid's class: `grid`, `grid duo` (a phone with one other visitor: theirs large, one's own
+   * floating) or `grid spotlight`; with `placed` once every tile has its rectangle.
+   */
   className: string;
-  /** The grid's columns and rows. */
+  /** The grid's columns and rows, for the stylesheet's arrangement before the grid is measured. */
   style: string;
+  /** Each tile's rectangle, once the grid is measured. */
+  rects?: Map<string, TileRect>;
 }
 
 /**
@@ -188,7 +203,7 @@ export interface TileLayout {
  * visitor's, then each participant's that says it shares); the pinned tile in the spotlight or,
  * without one, the newest screen.
  */
-export function tileLayout(call: VideoCall, pinned: string | undefined, nameOf: (name: string) => string): TileLayout {
+export function tileLayout(call: VideoCall, pinned: string | undefined, nameOf: (name: string) => string, area?: AreaSize): TileLayout {
   const { participants } = call;
   const screens: ScreenTile[] = [];
   const own = call.sources.screen.track;
@@ -202,6 +217,8 @@ export function tileLayout(call: VideoCall, pinned: string | undefined, nameOf: 
   const count = keys.size;
   const columns = Math.ceil(Math.sqrt(count));
   const rows = Math.ceil(count / columns);
-  const className = spotlight ? 'grid spotlight' : participants.length === 1 ? 'grid duo' : 'grid';
-  return { participants, screens, spotlight, className, style: `--columns: ${columns}; --rows: ${rows}` };
+  const style = `--columns: ${columns}; --rows: ${rows}`;
+  if (!area) return { participants, screens, spotlight, className: spotlight ? 'grid spotlight' : 'grid', style };
+  const { arrangement, rects } = placeTiles({ keys: [...keys], spotlight, ...area });
+  return { participants, screens, spotlight, className: arrangement === 'grid' ? 'grid placed' : `grid ${arrangement} placed`, style, rects };
 }
