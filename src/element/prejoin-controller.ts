@@ -1,9 +1,11 @@
 /**
  * What the pre-join view needs beyond the call's state: the microphone's level while the preview
  * runs (drawn straight into the meter, no re-render per frame), and, when the browser refused
- * camera or microphone, what it refused and which browser this is, to say where to allow them.
+ * camera or microphone, what it refused and which browser this is, to say where to allow them;
+ * and what the browser lacks for calls, if anything, so that Join says so before it is pressed.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { missingForCalls } from '../call/browser-support.js';
 import type { VideoCall } from '../call/video-call.js';
 import { LevelMeter } from '../media/level-meter.js';
 import type { CallProblem } from '../problems.js';
@@ -26,6 +28,8 @@ export class PrejoinController implements ReactiveController {
   /** What the browser refused in this preview, if anything, and the problem that said so. */
   blocked?: { what: BlockedMedia; problem: CallProblem };
   readonly browser = browserFamily(navigator.userAgent, navigator.maxTouchPoints);
+  /** What this browser or page lacks for calls, told before the visitor tries to join. */
+  readonly missing = missingForCalls();
   private meter?: LevelMeter;
   private meteredTrack?: MediaStreamTrack;
 

@@ -83,6 +83,7 @@ import { emptyNote, remoteTiles, screenTiles, selfTile, tileLayout, type TileCon
  * @csspart unmute - Shown when the browser blocked sound until a click.
  * @csspart prejoin - The pre-join view: the camera preview filling its column, with the mic and camera toggles and the microphone's level over it; beside it (below it in an element narrower than 720px) "Ready to join?", the name field (the name typed on an earlier visit to this site, or a "Guest 4821" placeholder), Join and the settings button.
  * @csspart level - The microphone's live level beside the pre-join view's mic toggle: three bars drawn from the custom property `--level` (0 to 1), set at most once per animation frame while the preview runs and the microphone is on.
+ * @csspart unsupported - In the pre-join view, above a disabled Join: why this browser or page cannot make calls (the words of `error` `unsupported`, which `join()` fires).
  * @csspart media-blocked - Over the pre-join preview when the browser refused camera or microphone (`error` `media-denied`): what was refused, and where this browser (Chrome, Edge, Firefox, Safari, Safari on iPhone and iPad) lets the visitor allow it.
  * @csspart join - The Join button.
  *
@@ -213,6 +214,7 @@ export class VideoChat extends VideoChatApi {
       blocked: this.prejoin.blocked?.what,
       browser: this.prejoin.browser,
       site: location.host,
+      unsupported: this.prejoin.missing && this.strings.problem({ code: 'unsupported', reason: this.prejoin.missing, params: {} }),
     };
   }
 

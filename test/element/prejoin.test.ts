@@ -232,22 +232,26 @@ describe('<video-chat> pre-join view', () => {
     expect(help('safari-ios')).to.contain('Website Settings');
   });
 
-  it('names WebRTC, not https, when a secure page has no RTCPeerConnection', async () => {
+  it('names WebRTC, not https, when a secure page has no RTCPeerConnection: before Join, and in the error join() fires', async () => {
     const original = window.RTCPeerConnection;
-    const el = await fixture<VideoChat>(html`<video-chat room=${uniqueRoom()} broker=${brokerUrl} ice-servers="[]"></video-chat>`);
-    await waitFor(() => !!el.localStream, 'the preview');
     Object.defineProperty(window, 'RTCPeerConnection', { value: undefined, configurable: true, writable: true });
     try {
+      const el = await fixture<VideoChat>(html`<video-chat room=${uniqueRoom()} broker=${brokerUrl} ice-servers="[]"></video-chat>`);
+      const note = part(el, '[part~="prejoin"] [part~="unsupported"]');
+      expect(note, 'said in the pre-join view').to.exist;
+      expect(note!.textContent).to.contain('no WebRTC');
+      expect(part<HTMLButtonElement>(el, '[part~="join"]')!.disabled, 'Join disabled').to.equal(true);
+      await waitFor(() => !!el.localStream, 'the preview, which needs no WebRTC');
       const error = nextEvent(el, 'error');
       await el.join();
       const { detail } = await error;
       expect(detail.code).to.equal('unsupported');
       expect(detail.reason).to.equal('no-webrtc');
-      expect(detail.message).to.contain('WebRTC');
+      expect(detail.message).to.equal(note!.textContent);
       expect(detail.message).not.to.contain('https');
+      await el.leave();
     } finally {
       Object.defineProperty(window, 'RTCPeerConnection', { value: original, configurable: true, writable: true });
     }
-    await el.leave();
   });
 });

@@ -30,6 +30,8 @@ export interface PrejoinView {
   browser: BrowserFamily;
   /** This page's host, named in Safari's menu. */
   site: string;
+  /** Why this browser or page cannot make calls, in words; Join is disabled then. */
+  unsupported?: string;
 }
 
 /** Over a preview whose camera is off: the initials the others will see, as on a tile. */
@@ -70,10 +72,11 @@ export function prejoinForm(view: PrejoinView, strings: Strings) {
       ${strings.yourName}
       <input type="text" maxlength="64" autocomplete="nickname" placeholder=${view.guestName} .value=${view.name}
         @input=${(e: Event) => view.onName((e.target as HTMLInputElement).value)}
-        @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && view.canJoin && view.onJoin()} />
+        @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && view.canJoin && !view.unsupported && view.onJoin()} />
     </label>
+    ${view.unsupported ? html`<p part="unsupported" class="warning" role="note">${view.unsupported}</p>` : nothing}
     <div class="prejoin-actions">
-      <button part="button join" ?disabled=${!view.canJoin} @click=${view.onJoin}>${view.again ? strings.joinAgain : strings.join}</button>
+      <button part="button join" ?disabled=${!view.canJoin || !!view.unsupported} @click=${view.onJoin}>${view.again ? strings.joinAgain : strings.join}</button>
       ${settingsButton(view.settingsOpen, view.onSettings, strings)}
     </div>
   </div>`;
