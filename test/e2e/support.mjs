@@ -9,6 +9,7 @@ import { startMosquitto } from '../../scripts/brokers.mjs';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 import { launchFirefox as startFirefox } from '../../scripts/firefox.mjs';
 import { startStaticServer as startPages } from '../../scripts/static-server.mjs';
+import { startXvfb } from '../../scripts/xvfb.mjs';
 
 /** Serves dist/ and the end-to-end pages on 127.0.0.1. */
 export function startStaticServer() {
@@ -176,19 +177,22 @@ export function useServerAndBrowser() {
 }
 
 /**
- * A mosquitto broker, the static server, one Chromium and one Firefox (headed on `display` if
- * given), started before the suite's tests and stopped after them. Read its fields inside tests.
+ * A mosquitto broker, the static server, one Chromium and one Firefox, started before the suite's
+ * tests and stopped after them. Read its fields inside tests. `headedFirefox` runs Firefox headed
+ * on a display of its own (Xvfb), for screen capture, which headless Firefox cannot do.
  */
-export function useBrokerServerAndBrowsers({ display } = {}) {
+export function useBrokerServerAndBrowsers({ headedFirefox = false } = {}) {
   const fixture = {};
   before(async () => {
+    fixture.xvfb = headedFirefox ? await startXvfb() : undefined;
     [fixture.broker, fixture.server, fixture.chromium, fixture.firefox] = await Promise.all([
-      startMosquitto(), startStaticServer(), launchChromium(), launchFirefox({ display: typeof display === 'function' ? display() : display }),
+      startMosquitto(), startStaticServer(), launchChromium(), launchFirefox({ display: fixture.xvfb?.display }),
     ]);
   });
   after(async () => {
     await fixture.firefox?.close();
     await fixture.chromium?.close();
+    await fixture.xvfb?.stop();
     await fixture.server?.close();
     await fixture.broker?.stop();
   });
