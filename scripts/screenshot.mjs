@@ -44,7 +44,7 @@ async function prejoin(browser, demo, room, viewport) {
   // The fake microphone beeps once a second: the picture is taken while the meter shows a beep.
   page.beforeShot = () => page.waitForFunction(() => {
     const meter = document.querySelector('video-chat').shadowRoot.querySelector('[part~="level"]');
-    return meter && Number(meter.style.getPropertyValue('--level')) > 0.6;
+    return meter && Number(meter.style.getPropertyValue('--level')) >= 0.9;
   }, undefined, { timeout: 30000, polling: 'raf' });
   return page;
 }
