@@ -98,8 +98,10 @@ function tileActions(key: string, label: string, context: TileContext, verifiabl
       ? html`<button part="button pip" class="icon-button small" aria-label=${strings.pictureInPicture} data-tooltip=${strings.pictureInPicture}
           @click=${(event: Event) => void video(event)?.requestPictureInPicture().catch(() => undefined)}>${icon('pip')}</button>`
       : nothing}
-    <button part="button fullscreen" class="icon-button small" aria-label=${strings.fullscreen} data-tooltip=${strings.fullscreen}
-      @click=${(event: Event) => void (event.currentTarget as HTMLElement).closest('figure')?.requestFullscreen().catch(() => undefined)}>${icon('fullscreen')}</button>
+    ${document.fullscreenEnabled
+      ? html`<button part="button fullscreen" class="icon-button small" aria-label=${strings.fullscreen} data-tooltip=${strings.fullscreen}
+          @click=${(event: Event) => void (event.currentTarget as HTMLElement).closest('figure')?.requestFullscreen().catch(() => undefined)}>${icon('fullscreen')}</button>`
+      : nothing}
     <button part="button pin" class="icon-button small" aria-label=${strings.pin} data-tooltip=${pinned ? strings.unpin : strings.pin} aria-pressed=${pinned ? 'true' : 'false'}
       @click=${() => context.onPin(key)}>${icon('pin')}</button>
     ${verifiable
