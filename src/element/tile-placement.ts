@@ -45,8 +45,8 @@ const TALLEST_LANDSCAPE = 4 / 3;
 const FLOATING_SHARE = 0.3;
 /** Shares of the area the strip beside (or below) a spotlight may take, tried in order. */
 const STRIP_SHARES = [0.2, 0.25, 0.3, 0.35, 0.4, 0.45];
-/** The smallest strip tile accepted before a wider strip is tried. */
-const USABLE_STRIP_TILE = { width: 112, height: 63 };
+/** The smallest tile a strip or a floating self-view is given, where the area allows: 7rem, 16:9. */
+const USABLE_TILE = { width: 112, height: 63 };
 
 interface Box {
   x: number;
@@ -105,7 +105,7 @@ function gridPlacement(keys: string[], area: Box, gap: number): TilePlacement {
     // A phone call: the other visitor fills the screen, one's own picture floats in a corner.
     const other = keys.find((key) => key !== 'local')!;
     rects.set(other, { x: area.x, y: area.y, width: Math.floor(area.width), height: Math.floor(area.height) });
-    const width = Math.floor(area.width * FLOATING_SHARE);
+    const width = Math.floor(Math.min(area.width / 2, Math.max(USABLE_TILE.width, area.width * FLOATING_SHARE)));
     rects.set('local', { x: area.x + Math.floor(area.width) - width - gap, y: area.y + gap, width, height: Math.floor(width * 4 / 3) });
     return { arrangement: 'duo', rects };
   }
@@ -129,7 +129,7 @@ function spotlightPlacement(keys: string[], spotlight: string, area: Box, gap: n
       ? { x: area.x, y: area.y + area.height - Math.floor(area.height * share), width: area.width, height: Math.floor(area.height * share) }
       : { x: area.x + area.width - Math.floor(area.width * share), y: area.y, width: Math.floor(area.width * share), height: area.height };
     fit = bestFit(others.length, strip, gap, { widest: WIDEST, tallest: TALLEST_LANDSCAPE });
-    if (fit.width >= USABLE_STRIP_TILE.width && fit.height >= USABLE_STRIP_TILE.height) break;
+    if (fit.width >= USABLE_TILE.width && fit.height >= USABLE_TILE.height) break;
   }
   const large: Box = !fit
     ? area
