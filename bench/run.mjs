@@ -1,6 +1,7 @@
 // `npm run bench`: our <video-chat> against Trystero's MQTT strategy, side by side in one run, on
-// the same machine, the same Debian Chromium and the same local mosquitto. Loopback only: the
-// browser side runs in a network namespace that has nothing but `lo`.
+// the same machine, the same Debian Chromium and the same local mosquitto; and our pair across
+// engines (a Firefox visitor first, a Chromium one second) beside our Chromium pair. Loopback only:
+// the browser side runs in a network namespace that has nothing but `lo`.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -11,6 +12,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { startMosquitto } from '../scripts/brokers.mjs';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
+import { launchFirefox } from '../scripts/firefox.mjs';
 import { startStaticServer } from '../scripts/static-server.mjs';
 import { bundleSizes } from '../scripts/bundle-size.mjs';
 import { runInLoopbackNamespace } from '../scripts/system-check.mjs';
@@ -20,17 +22,22 @@ const TRIALS = Number(process.env.BENCH_TRIALS ?? 10);
 const IDLE_WINDOW_MS = Number(process.env.BENCH_IDLE_MS ?? 90_000);
 const DEADLINE = Date.now() + 14 * 60_000;
 /**
- * Systems to run (comma-separated): ours, trystero, and on request two references that run the
+ * Systems to run (comma-separated): ours, trystero, mixed (ours with the first visitor in Firefox
+ * and the second in Chromium: the pair trials only), and on request two references that run the
  * pair trials only: floor, a bare page that does only what any system sending media in its first
  * offer must (bench/pages/floor.html), the least a pair can cost on this machine; and engine, our
  * VideoCall without the element (bench/pages/engine.html), which tells the engine's cost from
  * what the element adds.
  */
-const SYSTEMS = (process.env.BENCH_SYSTEMS ?? 'ours,trystero').split(',');
+const SYSTEMS = (process.env.BENCH_SYSTEMS ?? 'ours,trystero,mixed').split(',');
 const REFERENCE_SYSTEMS = ['floor', 'engine'];
-const FULL_SYSTEMS = SYSTEMS.filter((system) => !REFERENCE_SYSTEMS.includes(system));
-/** The engine speaks our wire protocol: its broker traffic is counted under ours' topics. */
-const trafficOf = (system) => (system === 'engine' ? 'ours' : system);
+/** Systems that run the pair trials only. */
+const PAIR_ONLY_SYSTEMS = [...REFERENCE_SYSTEMS, 'mixed'];
+const FULL_SYSTEMS = SYSTEMS.filter((system) => !PAIR_ONLY_SYSTEMS.includes(system));
+/** The engine and the mixed pair speak our wire protocol: their broker traffic is counted under ours' topics. */
+const trafficOf = (system) => (system === 'engine' || system === 'mixed' ? 'ours' : system);
+/** The page a system's visitors load: the mixed pair loads ours. */
+const pageOf = (system) => (system === 'mixed' ? 'ours' : system);
 /** Parts to run (comma-separated), for working on one figure: pairs, rejoin, idle, kill, files, share, crowd, crypto. */
 const ALL_PARTS = ['pairs', 'rejoin', 'idle', 'kill', 'files', 'share', 'crowd', 'crypto'];
 /** The file sent between two visitors: random bytes, so that nothing compresses. */
@@ -129,12 +136,24 @@ const freshRoom = (system) => `bench-${system}-${Date.now().toString(36)}-${room
 
 const DECODE_COUNTER = readFileSync('bench/pages/decode-counter.js', 'utf8');
 
+/** Whether `browser` is Firefox (puppeteer-core) rather than Chromium (playwright-core). */
+const isFirefox = (browser) => typeof browser.createBrowserContext === 'function';
+
 async function openVisitor(browser, origin, system, room, brokerUrl, name) {
-  const context = await browser.newContext();
-  await context.addInitScript(DECODE_COUNTER);
-  const page = await context.newPage();
+  let context;
+  let page;
+  if (isFirefox(browser)) {
+    // A window per visitor: a background tab renders no frames.
+    context = await browser.createBrowserContext();
+    page = await context.newPage({ type: 'window' });
+    await page.evaluateOnNewDocument(DECODE_COUNTER);
+  } else {
+    context = await browser.newContext();
+    await context.addInitScript(DECODE_COUNTER);
+    page = await context.newPage();
+  }
   const query = new URLSearchParams({ room, broker: brokerUrl, name });
-  await page.goto(`${origin}/${system}.html?${query}`);
+  await page.goto(`${origin}/${pageOf(system)}.html?${query}`);
   return {
     context,
     page,
@@ -155,17 +174,20 @@ async function waitFor(predicate, timeoutMs, what) {
 
 const liveTiles = (snap) => snap.tiles.filter((t) => t.firstFrameAt !== undefined).length;
 
-/** One pair: both together, or the second 2 s after the first. */
-async function pairTrial(browser, origin, broker, counter, system, staggered) {
+/**
+ * One pair: both together, or the second 2 s after the first. `browsers` holds Ada's and Bob's
+ * browser (the mixed pair: Firefox, then Chromium).
+ */
+async function pairTrial(browsers, origin, broker, counter, system, staggered) {
   const room = freshRoom(system);
   const before = counter.snapshot(trafficOf(system));
   const visitors = [];
   if (staggered) {
-    visitors.push(await openVisitor(browser, origin, system, room, broker.url, 'Ada'));
+    visitors.push(await openVisitor(browsers[0], origin, system, room, broker.url, 'Ada'));
     await sleep(2000);
-    visitors.push(await openVisitor(browser, origin, system, room, broker.url, 'Bob'));
+    visitors.push(await openVisitor(browsers[1], origin, system, room, broker.url, 'Bob'));
   } else {
-    visitors.push(...(await Promise.all(['Ada', 'Bob'].map((name) => openVisitor(browser, origin, system, room, broker.url, name)))));
+    visitors.push(...(await Promise.all(['Ada', 'Bob'].map((name, i) => openVisitor(browsers[i], origin, system, room, broker.url, name)))));
   }
   const ok = await waitFor(async () => (await Promise.all(visitors.map((v) => v.snapshot()))).every((s) => liveTiles(s) >= 1), 20000, `${system} pair`);
   const [a, b] = await Promise.all(visitors.map((v) => v.snapshot()));
@@ -334,7 +356,7 @@ async function crowdTrial(browser, origin, broker, system, size = 6) {
 }
 
 async function main() {
-  const sizes = { ours: await bundleSizes(), trystero: await buildTrystero(), floor: {}, engine: {} };
+  const sizes = { ours: await bundleSizes(), trystero: await buildTrystero(), floor: {}, engine: {}, mixed: {} };
   if (SYSTEMS.includes('engine')) await buildEngine();
   if (PARTS.has('crypto')) await buildCrypto();
   const broker = await startMosquitto();
@@ -343,6 +365,9 @@ async function main() {
   started.push(() => pages.close());
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
   started.push(() => browser.close());
+  const firefox = SYSTEMS.includes('mixed') && PARTS.has('pairs') ? await launchFirefox() : undefined;
+  if (firefox) started.push(() => firefox.close());
+  const pairBrowsers = (system) => (system === 'mixed' ? [firefox, browser] : [browser, browser]);
   const counter = await brokerCounter(broker.url);
   started.push(() => counter.close());
 
@@ -352,7 +377,7 @@ async function main() {
   for (let trial = 0; PARTS.has('pairs') && trial < TRIALS; trial++) {
     for (const mode of ['together', 'staggered']) {
       for (const system of SYSTEMS) {
-        const result = await pairTrial(browser, pages.origin, broker, counter, system, mode === 'staggered');
+        const result = await pairTrial(pairBrowsers(system), pages.origin, broker, counter, system, mode === 'staggered');
         if (result) raw[system][mode].push(result);
       }
     }
@@ -429,7 +454,7 @@ async function main() {
   });
   const ours = figures.find((f) => f.system === 'ours') ?? {};
   const theirs = figures.find((f) => f.system === 'trystero') ?? {};
-  const references = figures.filter((f) => REFERENCE_SYSTEMS.includes(f.system));
+  const references = figures.filter((f) => PAIR_ONLY_SYSTEMS.includes(f.system));
   const ratioOf = (a, b) => (typeof a === 'number' && typeof b === 'number' && b !== 0 ? Math.round((a / b) * 100) / 100 : null);
   const rows = Object.keys(figures[0]).filter((key) => key !== 'system' && key !== 'trials').map((metric) => {
     const row = { metric, ours: ours[metric], trystero: theirs[metric], ratio: ratioOf(ours[metric], theirs[metric]) };
@@ -450,13 +475,19 @@ async function main() {
   }
   console.log(`\ntrials: ${[ours, theirs, ...references].filter((f) => f.system).map((f) => `${f.system} ${f.trials}`).join('; ')}`);
 
+  const mixed = figures.find((f) => f.system === 'mixed');
+  if (mixed && ours.system) {
+    const across = (metric) => `${fmt(mixed[metric])} vs ${fmt(ours[metric])} ms (${fmt(ratioOf(mixed[metric], ours[metric]))}×)`;
+    console.log(`Firefox↔Chromium vs Chromium↔Chromium (ours), pair connect p50: together ${across('pair connect p50, together (ms)')}; 2 s apart, Firefox first ${across('pair connect p50, 2 s apart (ms)')}`);
+  }
+
   if (rejoins.length) {
     const first = percentile(rejoins.map((r) => r.firstMs), 50);
     const again = percentile(rejoins.map((r) => r.rejoinMs).filter((ms) => ms !== null), 50);
     console.log(`rejoin / first join (ours, p50): ${Math.round((again / first) * 100) / 100} (${rejoins.map((r) => `${Math.round(r.firstMs)}→${r.rejoinMs === null ? 'never' : Math.round(r.rejoinMs)}`).join(', ')} ms)`);
   }
 
-  const partial = FULL_SYSTEMS.length < 2 || ALL_PARTS.some((part) => !PARTS.has(part)) || references.length > 0;
+  const partial = FULL_SYSTEMS.length < 2 || ALL_PARTS.some((part) => !PARTS.has(part)) || references.some((f) => REFERENCE_SYSTEMS.includes(f.system));
   if (partial) {
     console.log('partial run (BENCH_SYSTEMS or BENCH_PARTS set, or a reference system run): results files left as they are');
     return;
