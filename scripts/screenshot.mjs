@@ -49,6 +49,68 @@ async function prejoin(browser, demo, room, viewport) {
   return page;
 }
 
+/** Joins like `join`, with the camera off and muted: a visitor that costs the machine no encoder. */
+async function joinQuietly(browser, demo, room, name) {
+  const context = await browser.newContext({ viewport: { width: 480, height: 360 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  await page.goto(`${demo.url}?room=${encodeURIComponent(room)}`);
+  const element = page.locator('video-chat');
+  await element.evaluate((el) => Object.assign(el, { cameraOff: true, muted: true }));
+  await element.locator('[part~="prejoin"] input').fill(name);
+  await element.locator('[part~="join"]').click();
+  return page;
+}
+
+const PEOPLE = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Katherine Johnson', 'Edsger Dijkstra', 'Barbara Liskov', 'Donald Knuth', 'Margaret Hamilton'];
+
+/**
+ * `n` visitors (three with cameras, the rest with cameras off) seen by Ada on the demo page in three
+ * boxes. Eight pages in one call do not connect on a busy two-core machine: past six, Ada's page
+ * shows stand-ins for the visitors with cameras off (participants with no connection) beside three
+ * real ones. The boxes: the page at 1280×800 (the element under its heading, the height left to it), the element
+ * set to 800×500, and a phone at 390×844 (the element 100% wide, 600 px high). Writes
+ * layout-<n>-desktop.png and layout-<n>-box.png, returns the phone for layout-<n>-phone.png.
+ */
+function layoutView(n) {
+  return async (browser, demo) => {
+    const room = `shots-layout-${n}`;
+    const real = n > 6 ? 3 : n;
+    const ada = await join(browser, demo, room, PEOPLE[0]);
+    for (let i = 1; i < real; i++) {
+      if (i < 3) await join(browser, demo, room, PEOPLE[i], { width: 480, height: 360 });
+      else await joinQuietly(browser, demo, room, PEOPLE[i]);
+    }
+    await ada.waitForFunction((others) => document.querySelector('video-chat').shadowRoot.querySelectorAll('[part~="remote"]').length === others,
+      real - 1, { timeout: 240000 });
+    await decodingAll(ada, Math.min(n - 1, 2));
+    const element = ada.locator('video-chat');
+    await element.evaluate((el, names) => {
+      const { call } = el.controller;
+      const connected = call.participants;
+      const standIns = names.map((name, i) => {
+        const participant = new connected[0].constructor(`stand-in-${i}`, name);
+        participant.setState({ microphone: false, camera: false, screen: false, recording: false });
+        return participant;
+      });
+      Object.defineProperty(call, 'participants', { configurable: true, get: () => [...connected, ...standIns] });
+      el.requestUpdate();
+    }, PEOPLE.slice(real, n));
+    const shoot = async (box) => {
+      await ada.mouse.move(0, 0);
+      await ada.waitForTimeout(500);
+      await ada.screenshot({ path: `docs/screenshots/layout-${n}-${box}.png` });
+      console.log(`wrote docs/screenshots/layout-${n}-${box}.png`);
+    };
+    await shoot('desktop');
+    await element.evaluate((el) => (el.style.cssText = 'width: 800px; height: 500px'));
+    await shoot('box');
+    await ada.setViewportSize({ width: 390, height: 844 });
+    await element.evaluate((el) => (el.style.cssText = 'width: 100%; height: 600px'));
+    ada.shotName = `layout-${n}-phone`;
+    return ada;
+  };
+}
+
 const VIEWS = {
   /** Two people; the other has muted and turned the camera off. */
   async 'two-people'(browser, demo) {
@@ -172,6 +234,10 @@ const VIEWS = {
     await decodingAll(ada, 1);
     return ada;
   },
+  'layout-2': layoutView(2),
+  'layout-3': layoutView(3),
+  'layout-6': layoutView(6),
+  'layout-8': layoutView(8),
 };
 
 const wanted = process.argv.slice(2).filter((name) => !name.startsWith('-'));
@@ -186,8 +252,9 @@ try {
     await page.mouse.move(0, 0);
     await page.waitForTimeout(300);
     await page.beforeShot?.();
-    await page.screenshot({ path: `docs/screenshots/${name}.png` });
-    console.log(`wrote docs/screenshots/${name}.png`);
+    const shotName = page.shotName ?? name;
+    await page.screenshot({ path: `docs/screenshots/${shotName}.png` });
+    console.log(`wrote docs/screenshots/${shotName}.png`);
     // A view with a browser of its own (other flags) closes it here.
     if (page.context().browser() !== browser) await page.context().browser()?.close();
     for (const context of browser.contexts()) await context.close();

@@ -43,6 +43,8 @@ export class TileAreaController implements ReactiveController {
     this.observer = new ResizeObserver(() => this.measure());
     this.observer.observe(this.host);
     window.addEventListener('resize', this.onWindowResize);
+    // Moved in the page while in a call: its grid is there already, with no new render to come.
+    this.followGrid();
   }
 
   hostDisconnected(): void {
@@ -55,8 +57,12 @@ export class TileAreaController implements ReactiveController {
   }
 
   hostUpdated(): void {
+    this.followGrid();
+  }
+
+  private followGrid(): void {
     // The grid of a call; the same element holds the self-view before joining, unmeasured then.
-    const grid = this.host.renderRoot.querySelector<HTMLElement>('.stage [part~="grid"]') ?? undefined;
+    const grid = this.host.renderRoot?.querySelector<HTMLElement>('.stage [part~="grid"]') ?? undefined;
     if (grid === this.grid) return;
     if (this.grid) this.observer?.unobserve(this.grid);
     this.grid = grid;

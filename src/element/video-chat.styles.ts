@@ -417,10 +417,11 @@ export const videoChatStyles = css`
     place-items: center;
     background: var(--video-chat-tile-background, #1f2937);
   }
+  /* Sized by the tile's height too: in a short tile of a full grid it leaves room for the name. */
   [part~='avatar'] span {
     display: grid;
     place-items: center;
-    width: min(40%, 7rem);
+    height: min(45%, 40cqi, 7rem);
     aspect-ratio: 1;
     border-radius: 50%;
     background: var(--video-chat-accent, #2563eb);
