@@ -194,6 +194,7 @@ const AUDITED_CALLS = {
     'src/call/config.ts': 'arrays and strings of settings',
     'src/element/views/tiles.ts': 'arrays of parts',
     'src/peer/sdp.ts': 'the transport protocol of an m= line (a string)',
+    'src/element/tile-placement.ts': 'arrays of tile keys',
   },
   fill: { 'lit-html/lit-html.js': 'an array' },
   toJSON: { 'src/peer/peer-link.ts': 'an RTCSessionDescription' },
