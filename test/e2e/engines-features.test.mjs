@@ -166,7 +166,11 @@ describe('every feature between Firefox (first in the room) and Chromium', () =>
       document.body.append(video);
       await new Promise((resolve, reject) => {
         video.addEventListener('loadedmetadata', resolve, { once: true });
-        video.addEventListener('error', () => reject(new Error(`the recording does not load: ${video.error?.message}`)), { once: true });
+        video.addEventListener('error', async () => {
+          // What the file starts with, to tell a broken recorder from a broken duration fix.
+          const head = [...new Uint8Array(await blob.slice(0, 96).arrayBuffer())].map((b) => b.toString(16).padStart(2, '0')).join('');
+          reject(new Error(`the recording (${blob.size} bytes, ${blob.type}) does not load: ${video.error?.message}; it starts ${head}`));
+        }, { once: true });
       });
       const duration = video.duration;
       // Playable: frames come out of it.
