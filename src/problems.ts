@@ -52,6 +52,7 @@ export type ProblemReason =
   | 'no-decompression'
   | 'no-display-capture'
   | 'no-recording'
+  | 'no-recording-sound'
   | 'no-identity-storage'
   | 'unexpected'
   // wrong-password

@@ -384,7 +384,9 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
       return;
     }
     try {
-      this.recorder = new CallRecorder(this.recordedTiles());
+      this.recorder = new CallRecorder(this.recordedTiles(), {
+        onSilent: () => this.report({ code: 'unsupported', reason: 'no-recording-sound', params: {} }),
+      });
     } catch (error) {
       this.report({ code: 'unsupported', reason: 'no-recording', params: { detail: describeError(error) } });
       return;

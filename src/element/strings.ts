@@ -168,6 +168,8 @@ function problemInEnglish({ code, reason, params }: CallProblem): string {
       return 'This browser cannot share a screen.';
     case 'no-recording':
       return `This browser cannot record the call${detail}.`;
+    case 'no-recording-sound':
+      return 'The recording has no sound: this browser would not let the page mix the voices (it may need a click on the page first).';
     case 'connect-error':
       return `Cannot reach the signaling broker ${params.broker}${detail}; retrying.`;
     case 'subscription-refused':

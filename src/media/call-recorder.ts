@@ -21,6 +21,18 @@ const WIDTH = 1280;
 const HEIGHT = 720;
 const FPS = 24;
 const TIMESLICE_MS = 1000;
+/**
+ * How long the voices' mix may take to start. A recorder given the sound of an audio context that
+ * never runs (a page the browser will not let play sound) records nothing at all in Firefox, or
+ * stops after its first second: past this, the recording is made without sound.
+ */
+const SOUND_START_MS = 1000;
+
+/** A recording under way, and what it hears. */
+export interface RecorderOptions {
+  /** Called once if the recording is made without sound: the browser would not run the voices' mix. */
+  onSilent?: () => void;
+}
 
 export class CallRecorder {
   private readonly canvas = document.createElement('canvas');
@@ -30,23 +42,62 @@ export class CallRecorder {
   private readonly players = new Map<string, HTMLVideoElement>();
   private readonly voices = new Map<MediaStreamTrack, MediaStreamAudioSourceNode>();
   private readonly chunks: Blob[] = [];
-  private readonly recorder: MediaRecorder;
+  private readonly video: MediaStreamTrack;
+  /** The recorder for the picture alone: made at once, so that a browser that cannot record says so at once. */
+  private readonly silentRecorder: MediaRecorder;
+  private recorder?: MediaRecorder;
+  private readonly started: Promise<void>;
   private readonly stopClock: () => void;
-  private readonly startedAt = performance.now();
+  private startedAt = performance.now();
   private tiles: RecordedTile[] = [];
 
-  constructor(tiles: RecordedTile[]) {
+  /** Starts recording; throws if the browser cannot record. */
+  constructor(tiles: RecordedTile[], private readonly options: RecorderOptions = {}) {
     this.canvas.width = WIDTH;
     this.canvas.height = HEIGHT;
     this.update(tiles);
-    const [video] = this.canvas.captureStream(FPS).getVideoTracks();
-    const stream = new MediaStream([video, ...this.mix.stream.getAudioTracks()]);
-    const mimeType = ['video/webm;codecs=vp8,opus', 'video/webm'].find((type) => MediaRecorder.isTypeSupported(type));
-    this.recorder = new MediaRecorder(stream, { mimeType, videoBitsPerSecond: 2_500_000 });
-    this.recorder.addEventListener('dataavailable', ({ data }) => data.size > 0 && this.chunks.push(data));
-    this.recorder.start(TIMESLICE_MS);
+    [this.video] = this.canvas.captureStream(FPS).getVideoTracks();
+    this.silentRecorder = this.makeRecorder([this.video]);
     this.stopClock = everyInterval(Math.round(1000 / FPS), () => this.draw());
-    void this.audio.resume().catch(() => undefined);
+    this.started = this.audio.state === 'running' ? Promise.resolve(this.begin(true)) : this.soundStarted().then((running) => this.begin(running));
+  }
+
+  /** A recorder of these tracks, in a WebM whose codecs are theirs: one that names Opus for a picture alone stops at once in Firefox. */
+  private makeRecorder(tracks: MediaStreamTrack[]): MediaRecorder {
+    const withSound = tracks.some((track) => track.kind === 'audio');
+    const mimeType = [withSound ? 'video/webm;codecs=vp8,opus' : 'video/webm;codecs=vp8', 'video/webm'].find((type) => MediaRecorder.isTypeSupported(type));
+    return new MediaRecorder(new MediaStream(tracks), { mimeType, videoBitsPerSecond: 2_500_000 });
+  }
+
+  /** Whether the voices' mix runs within `SOUND_START_MS` (at once where the page may play sound). */
+  private soundStarted(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const settle = () => {
+        clearTimeout(timer);
+        this.audio.removeEventListener('statechange', onChange);
+        resolve(this.audio.state === 'running');
+      };
+      const onChange = () => this.audio.state === 'running' && settle();
+      const timer = setTimeout(settle, SOUND_START_MS);
+      this.audio.addEventListener('statechange', onChange);
+      void this.audio.resume().then(onChange, () => undefined);
+    });
+  }
+
+  private begin(withSound: boolean): void {
+    let recorder = this.silentRecorder;
+    if (withSound) {
+      try {
+        recorder = this.makeRecorder([this.video, ...this.mix.stream.getAudioTracks()]);
+      } catch {
+        withSound = false;
+      }
+    }
+    recorder.addEventListener('dataavailable', ({ data }) => data.size > 0 && this.chunks.push(data));
+    recorder.start(TIMESLICE_MS);
+    this.recorder = recorder;
+    this.startedAt = performance.now();
+    if (!withSound) this.options.onSilent?.();
   }
 
   /** Follows the call: tiles that came or went, tracks that changed. */
@@ -87,11 +138,16 @@ export class CallRecorder {
 
   /** Stops and returns the recording: WebM with its duration written in. */
   async stop(): Promise<Blob> {
+    await this.started;
     this.stopClock();
+    const recorder = this.recorder!;
     const duration = performance.now() - this.startedAt;
-    const stopped = new Promise((resolve) => this.recorder.addEventListener('stop', resolve, { once: true }));
-    if (this.recorder.state !== 'inactive') this.recorder.stop();
-    await stopped;
+    // A recorder the browser stopped by itself (an error) fires no second `stop`.
+    if (recorder.state !== 'inactive') {
+      const stopped = new Promise((resolve) => recorder.addEventListener('stop', resolve, { once: true }));
+      recorder.stop();
+      await stopped;
+    }
     for (const player of this.players.values()) player.srcObject = null;
     for (const node of this.voices.values()) node.disconnect();
     void this.audio.close().catch(() => undefined);

@@ -178,11 +178,19 @@ describe('every feature between Firefox (first in the room) and Chromium', () =>
       await video.play();
       const played = await Promise.race([framePlayed, new Promise((resolve) => setTimeout(() => resolve(false), 5000))]);
       video.remove();
-      return { type: blob.type, size: blob.size, duration, elapsed, played };
+      // Headless Firefox here has no sound device: an audio context never runs, and the call
+      // records the picture alone, saying so once. Any other error still fails the test.
+      const events = window.visit.events;
+      const silent = events.filter((e) => e.type === 'error' && e.detail.reason === 'no-recording-sound');
+      window.visit.events = events.filter((e) => !silent.includes(e));
+      return { type: blob.type, size: blob.size, duration, elapsed, played, silentReports: silent.length };
     });
+    assert.ok(recording.silentReports <= 1, `a recording without sound is reported once, not ${recording.silentReports} times`);
     assert.match(recording.type, /^video\/webm/);
     assert.ok(recording.size > 10000, `a recording of ${recording.size} bytes`);
-    assert.ok(Number.isFinite(recording.duration) && Math.abs(recording.duration - recording.elapsed) < 1.5, `recording plays ${recording.duration} s, recorded ${recording.elapsed} s`);
+    // Without sound the recording begins once the mix was given its second to start.
+    const recorded = recording.elapsed - (recording.silentReports ? 1 : 0);
+    assert.ok(Number.isFinite(recording.duration) && Math.abs(recording.duration - recorded) < 1.5, `recording plays ${recording.duration} s, recorded ${recorded} s`);
     assert.equal(recording.played, true, 'the recording plays frames');
   });
 

@@ -102,3 +102,30 @@ describe('<video-chat> recording', () => {
     }
   });
 });
+
+describe('<video-chat> recording where the page may not play sound', () => {
+  it('records the picture alone and says so once, rather than nothing, when the voices\' mix never runs', async function () {
+    this.timeout(30_000);
+    // As in a browser that will not let this page play sound (Firefox without a sound device):
+    // every audio context stays suspended.
+    const state = Object.getOwnPropertyDescriptor(BaseAudioContext.prototype, 'state')!;
+    const resume = AudioContext.prototype.resume;
+    Object.defineProperty(BaseAudioContext.prototype, 'state', { get: () => 'suspended', configurable: true });
+    AudioContext.prototype.resume = () => new Promise(() => undefined);
+    try {
+      const [ada] = await connectedPair();
+      const errors: string[] = [];
+      ada.addEventListener('error', ({ detail }) => errors.push(`${detail.code}/${detail.reason}`));
+      ada.startRecording();
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      const blob = (await ada.stopRecording())!;
+      expect(errors).to.deep.equal(['unsupported/no-recording-sound']);
+      expect(blob.size, 'bytes recorded').to.be.greaterThan(5000);
+      const duration = await playedDuration(blob);
+      expect(duration, 'a finite duration, from when the recording began').to.be.within(0.5, 3);
+    } finally {
+      Object.defineProperty(BaseAudioContext.prototype, 'state', state);
+      AudioContext.prototype.resume = resume;
+    }
+  });
+});
