@@ -15,6 +15,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { everyInterval } from '../background-interval.js';
 import { randomHex } from '../bytes.js';
+import { handOver, openWebSocket, refusedSocket } from './broker-socket.js';
 import { TypedEventTarget } from '../typed-event-target.js';
 import type { DecodeResult, DropReason, RoomChannel } from './channel.js';
 import type { DirectedSignal, Signal } from './messages.js';
@@ -101,47 +102,6 @@ const mqtt311Brokers = new Set<string>();
 /** MQTT 5 with a Maximum Packet Size, unless the broker is known to speak only 3.1.1. */
 function protocolFor(url: string): { protocolVersion: 4 | 5; properties?: { maximumPacketSize: number } } {
   return mqtt311Brokers.has(url) ? { protocolVersion: 4, properties: undefined } : { protocolVersion: 5, properties: { maximumPacketSize: MAX_PACKET_BYTES } };
-}
-
-/** A WebSocket for MQTT, or `undefined` if the URL is unusable (MQTT.js then reports it). */
-function openWebSocket(url: string, protocols = ['mqtt']): WebSocket | undefined {
-  try {
-    return typeof WebSocket === 'undefined' ? undefined : new WebSocket(url, protocols);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Stands in for a WebSocket the browser refused to create (it throws for some URLs and ports).
- * MQTT.js creates sockets in its reconnect timer, where a throw would reach the page and end the
- * retries; this one fails like an unreachable broker instead, so the next broker gets its turn.
- */
-function refusedSocket(): WebSocket {
-  const socket = new EventTarget() as EventTarget & Record<string, unknown>;
-  Object.assign(socket, { readyState: WebSocket.CONNECTING, binaryType: 'arraybuffer', bufferedAmount: 0, send() {}, close() {} });
-  setTimeout(() => {
-    socket.readyState = WebSocket.CLOSED;
-    socket.dispatchEvent(new Event('error'));
-    socket.dispatchEvent(new CloseEvent('close', { code: 1006 }));
-  }, 0);
-  return socket as unknown as WebSocket;
-}
-
-/**
- * Gives MQTT.js a socket that may already be open. In our bundle MQTT.js's path for a socket that
- * is already open fails (a stream helper it calls is missing), while its path for one still
- * connecting works; so an open one is shown as connecting until MQTT.js has attached its
- * listeners, then announced as opened. The end-to-end tests cover both.
- */
-function handOver(socket: WebSocket): WebSocket {
-  if (socket.readyState !== WebSocket.OPEN) return socket;
-  Object.defineProperty(socket, 'readyState', { value: WebSocket.CONNECTING, configurable: true });
-  queueMicrotask(() => {
-    delete (socket as { readyState?: number }).readyState;
-    socket.dispatchEvent(new Event('open'));
-  });
-  return socket;
 }
 
 export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
