@@ -5,7 +5,7 @@
 // namespace of the lab is linked to the host's network, so nothing is sent anywhere else. Needs
 // root, iproute2, iptables, mosquitto and coturn.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -68,12 +68,18 @@ function removeNamespace(ns) {
   spawnSync('ip', ['netns', 'delete', ns]);
 }
 
-/** Deletes what runs killed before their teardown left behind: namespaces whose test process is gone. */
+/**
+ * Deletes what runs killed before their teardown left behind: namespaces (and the processes in
+ * them) and temporary folders whose test process is gone.
+ */
 export function removeLeftovers() {
-  for (const ns of namespaces()) {
-    const match = new RegExp(`^${NAME_PREFIX}(\\d+)-`).exec(ns);
-    if (match && !processAlive(Number(match[1]))) removeNamespace(ns);
-  }
+  const deadRun = new RegExp(`^${NAME_PREFIX}(\\d+)-`);
+  const isDead = (name) => {
+    const match = deadRun.exec(name);
+    return match !== null && !processAlive(Number(match[1]));
+  };
+  namespaces().filter(isDead).forEach(removeNamespace);
+  for (const entry of readdirSync(tmpdir()).filter(isDead)) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
 }
 
 /**
@@ -103,7 +109,7 @@ export async function startLab() {
   checkLabHost();
   removeLeftovers();
   const prefix = `${NAME_PREFIX}${process.pid}-`;
-  const dir = mkdtempSync(join(tmpdir(), 'vc-netlab-'));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   const publicNs = `${prefix}pub`;
   const sinkNs = `${prefix}sink`;
   const created = [];
