@@ -9,7 +9,7 @@ import { sourceOf, transceiverOf, type LocalSourceName, type LocalSources, type 
 import { LIMITS, type CandidateSignal, type DescriptionSignal, type DirectedSignal } from '../signaling/messages.js';
 import { addWantedTransceivers, closePeerConnection, completeAnswer, createPeerConnection, type PeerConnection } from './connection-factory.js';
 import type { ControlChannel } from './control-channel.js';
-import { portableSdp } from './sdp.js';
+import { establishedDtlsRole, keepingDtlsRole, portableSdp } from './sdp.js';
 import { SafetyExchange, sdpFingerprint, type LinkEnds, type SafetyCode } from './safety-code.js';
 import { IdentityProof } from './identity-proof.js';
 import type { Identity } from '../signaling/identity.js';
@@ -150,6 +150,12 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   private readonly waitingForEnds: (() => void)[] = [];
   private readonly identityProof: IdentityProof;
   private restarts = 0;
+  /**
+   * Our ICE username fragment when ICE last reached `connected`: that generation's candidates need
+   * no trickling. An ICE restart keeps the state `connected` in Firefox while the new generation
+   * gathers, so the current description's fragment would hide exactly the candidates it needs.
+   */
+  private connectedUfrag?: string;
   /** Whether the peer sent anything on this link (see `LinkFailure.answered`). */
   private answered = false;
   /** When the current attempt to connect began (the start, or the last ICE restart). */
@@ -194,6 +200,10 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
       this.dispatchEvent(new Event('track'));
     });
     this.pc.addEventListener('connectionstatechange', () => this.onConnectionState());
+    this.pc.addEventListener('iceconnectionstatechange', () => {
+      const ice = this.pc.iceConnectionState;
+      if (ice === 'connected' || ice === 'completed') this.connectedUfrag = ufragOf(this.pc.currentLocalDescription);
+    });
   }
 
   /** The id of the remembered long-term key the peer proved it holds on this link, if it did. */
@@ -341,6 +351,11 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     for (const track of this.tracks.values()) track.stop();
   }
 
+  /** Our part in the DTLS association the last completed negotiation set up, if any. */
+  private dtlsRole() {
+    return establishedDtlsRole(this.pc.currentLocalDescription, this.pc.currentRemoteDescription);
+  }
+
   /** A method rather than a field check, because the state can change while we await. */
   private isClosed(): boolean {
     return this.state === 'closed';
@@ -381,7 +396,8 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
       this.dispatchEvent(new Event('identity-changed'));
       return;
     }
-    await this.pc.setRemoteDescription({ type: signal.kind, sdp: portableSdp(signal.sdp) });
+    const sdp = signal.kind === 'answer' ? keepingDtlsRole({ type: 'answer', sdp: portableSdp(signal.sdp) }, this.dtlsRole()) : portableSdp(signal.sdp);
+    await this.pc.setRemoteDescription({ type: signal.kind, sdp });
     if (signal.kind === 'offer') {
       // The other side is renegotiating (perhaps restarting ICE): no need for our own restart.
       clearTimeout(this.politeRecoveryTimer);
@@ -424,7 +440,7 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
       // peer found us through our checks); a broken path gets fresh ones through an ICE restart.
       // Spare the broker the message. Candidates of a new generation (a restart) still go out.
       const ice = this.pc.iceConnectionState;
-      const connectedGeneration = (ice === 'connected' || ice === 'completed') ? ufragOf(this.pc.currentLocalDescription) : undefined;
+      const connectedGeneration = (ice === 'connected' || ice === 'completed') ? this.connectedUfrag : undefined;
       const needed = pending.filter((c) => c.usernameFragment === undefined || c.usernameFragment === null || c.usernameFragment !== connectedGeneration);
       if (needed.length === 0) return;
       for (let i = 0; i < needed.length; i += LIMITS.candidatesPerMessage) {
@@ -452,7 +468,8 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     clearTimeout(this.candidateTimer);
     this.candidateTimer = undefined;
     const { localPeerId, localName } = this.options;
-    this.options.send({ kind, from: localPeerId, to: this.remotePeerId, name: localName, sdp: portableSdp(description.sdp) });
+    const sdp = kind === 'offer' ? keepingDtlsRole({ type: 'offer', sdp: portableSdp(description.sdp) }, this.dtlsRole()) : portableSdp(description.sdp);
+    this.options.send({ kind, from: localPeerId, to: this.remotePeerId, name: localName, sdp });
   }
 
   private openChannels(control: ControlChannel): void {

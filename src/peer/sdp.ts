@@ -31,3 +31,39 @@ export function portableSdp(sdp: string): string {
   });
   return kept.length === lines.length ? sdp : kept.join('\n');
 }
+
+/** A side's part in the DTLS handshake: `active` connects (the client), `passive` listens. */
+type DtlsRole = 'active' | 'passive';
+
+const SETUP_LINE = /^a=setup:(\w+)/m;
+
+function setupOf(sdp: string | undefined): string | undefined {
+  return sdp?.match(SETUP_LINE)?.[1];
+}
+
+/**
+ * Our role in the DTLS association the last completed negotiation set up, if there was one: the
+ * answerer chose it (`active` or `passive`), the offerer took the other.
+ */
+export function establishedDtlsRole(currentLocal: RTCSessionDescriptionInit | null, currentRemote: RTCSessionDescriptionInit | null): DtlsRole | undefined {
+  if (!currentLocal || !currentRemote) return undefined;
+  const answererRole = setupOf(currentLocal.type === 'answer' ? currentLocal.sdp : currentRemote.sdp);
+  if (answererRole !== 'active' && answererRole !== 'passive') return undefined;
+  if (currentLocal.type === 'answer') return answererRole;
+  return answererRole === 'active' ? 'passive' : 'active';
+}
+
+/**
+ * `description` saying our part in the DTLS association already up, where it would offer either
+ * (`actpass`), and the answer's side kept. Firefox, answering an offer that restarts ICE, chooses
+ * `a=setup:active` afresh, and Chromium refuses an answer that would swap the roles of a running
+ * association ("Failed to set SSL role for the transport"); Firefox, offered a role it must take,
+ * answers in line with the association. Neither side starts a new handshake, so the roles cannot
+ * change: an answer that claims otherwise is read as keeping them.
+ */
+export function keepingDtlsRole(description: RTCSessionDescriptionInit & { sdp: string }, ourRole: DtlsRole | undefined): string {
+  if (!ourRole) return description.sdp;
+  if (description.type === 'offer') return description.sdp.replace(/^a=setup:actpass(?=\r?$)/gm, `a=setup:${ourRole}`);
+  const theirs = ourRole === 'active' ? 'passive' : 'active';
+  return description.sdp.replace(/^a=setup:(?:active|passive)(?=\r?$)/gm, `a=setup:${theirs}`);
+}
