@@ -19,6 +19,7 @@ export type VideoChatErrorCode =
   | 'room-full'
   | 'clock-skew'
   | 'identity-changed'
+  | 'no-route'
   | 'unsupported';
 
 /** Which case of a code it was. */
@@ -30,6 +31,8 @@ export type ProblemReason =
   | 'broker-insecure'
   | 'ice-servers-json'
   | 'ice-servers-shape'
+  | 'ice-transport-policy'
+  | 'relay-without-turn'
   // media-denied, media-unavailable (and share-denied: screen)
   | 'camera'
   | 'microphone'
@@ -45,6 +48,8 @@ export type ProblemReason =
   | 'negotiation-error'
   | 'gave-up'
   | 'peer-silent'
+  // no-route: no network path to a peer was found, and no TURN server is configured to relay one
+  | 'no-turn-server'
   // unsupported: what the browser lacks for calls (also insecure-context, see call/browser-support.ts),
   // or for one feature
   | 'no-webrtc'

@@ -57,6 +57,23 @@ export function parseIceServers(attribute: string | null | undefined): Parsed<RT
 }
 
 /**
+ * Checks the `ice-transport-policy` attribute: `relay` sends media only through TURN servers (the
+ * others never learn this visitor's addresses); `all` or nothing lets ICE use every path. Anything
+ * else is reported and `all` used.
+ */
+export function parseIceTransportPolicy(attribute: string | null | undefined): Parsed<RTCIceTransportPolicy> {
+  const value = attribute?.trim() ?? '';
+  if (value === '' || value === 'all') return { value: 'all' };
+  if (value === 'relay') return { value: 'relay' };
+  return { value: 'all', problem: badAttribute('ice-transport-policy', value) };
+}
+
+/** Whether any of `servers` is a TURN server (a relay), rather than STUN alone. */
+export function hasTurnServer(servers: RTCIceServer[]): boolean {
+  return servers.some(({ urls }) => (Array.isArray(urls) ? urls : [urls]).some((url) => /^turns?:/i.test(url)));
+}
+
+/**
  * Checks the `broker` attribute: one or more space-separated ws:// or wss:// URLs, tried in order.
  * A bad list is refused rather than replaced, so a site never silently falls back to a public broker.
  * On an https page browsers refuse ws:// (mixed content) except to this machine, so such a list is

@@ -22,6 +22,7 @@ import { cleanChatText, type ChatMessage } from './chat.js';
 import { RemoteParticipant } from './participant.js';
 import { SpeakingWatch } from './speaking-watch.js';
 import { missingForCalls } from './browser-support.js';
+import { hasTurnServer } from './config.js';
 
 export interface RoomVisitOptions {
   room: string;
@@ -32,6 +33,8 @@ export interface RoomVisitOptions {
   /** Room secret; with none, the room name is the secret. */
   password: string;
   iceServers: RTCIceServer[];
+  /** `relay`: media only through the TURN servers of `iceServers` (default `all`). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   /** Our camera and microphone slots. */
   sources: LocalSources;
   /** Settles once the camera and microphone were asked for: the mesh starts then. */
@@ -189,7 +192,7 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
     // (its senders get their tracks once the camera is ready), and the mesh starts as soon as the
     // camera is ready: a visitor arrives with an offer in hand.
     // The browser makes a DTLS certificate per connection; the safety codes take in each link's.
-    const rtcConfiguration: RTCConfiguration = { iceServers: this.options.iceServers };
+    const rtcConfiguration: RTCConfiguration = { iceServers: this.options.iceServers, iceTransportPolicy: this.options.iceTransportPolicy ?? 'all' };
     const earlySpare = prepareOffer(rtcConfiguration, sources);
     earlySpare.catch(() => undefined);
     // Once the mesh has it, closing the mesh discards it.
@@ -310,6 +313,13 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
       // Peers a member of the room makes up can fail on purpose, a few a second: a page hears of
       // a few failures, then of one every ten seconds at most.
       if (!this.failureReports.take(performance.now())) return;
+      // Attempts that never found a path, with no relay to fall back on: the networks between
+      // the two (a symmetric NAT, a firewall without UDP) need a TURN server, which only the
+      // site owner can add. Say that rather than "failed".
+      if (detail.reason === 'gave-up' && !hasTurnServer(this.options.iceServers)) {
+        this.report({ code: 'no-route', reason: 'no-turn-server', params: { peer: detail.name || detail.peerId } });
+        return;
+      }
       this.report({ code: 'negotiation-failed', reason: detail.reason, params: { peer: detail.name || detail.peerId, detail: detail.detail } });
     });
     mesh.addEventListener('peer-identity-changed', ({ detail }) => {

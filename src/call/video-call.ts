@@ -27,7 +27,7 @@ import { DEFAULT_MAX_PEERS } from '../peer/mesh.js';
 import type { SafetyCode } from '../peer/safety-code.js';
 import { warnIfGuessable } from './room-names.js';
 import { LocalDevices, type DeviceChangedDetail } from './local-devices.js';
-import { parseBrokerUrls, parseIceServers } from './config.js';
+import { hasTurnServer, parseBrokerUrls, parseIceServers, parseIceTransportPolicy } from './config.js';
 import type { RemoteParticipant } from './participant.js';
 import { RoomVisit } from './room-visit.js';
 import { DEFAULT_IDENTITY_STORE, RememberedIdentity } from './remembered-identity.js';
@@ -52,6 +52,12 @@ export interface CallConfig {
   name: string;
   /** STUN/TURN servers, or their JSON (the `ice-servers` attribute); empty means the default. */
   iceServers: string | RTCIceServer[];
+  /**
+   * `relay` to send media only through the TURN servers of `iceServers`, so that no other visitor
+   * learns this one's addresses; `all` (or empty) lets ICE take any path. The `ice-transport-policy`
+   * attribute; anything else is reported (`bad-attribute`) and `all` used.
+   */
+  iceTransportPolicy: string;
   /** Join by itself while active (see `setActive`), once per room, broker and password. */
   autojoin: boolean;
   /** The largest file sent or accepted, in bytes; anything but a number from 0 up means the default (100 MB). */
@@ -123,7 +129,7 @@ const MAX_CHAT_LOG = 500;
 const KEYS_AHEAD_DELAY_MS = 300;
 
 const DEFAULT_CONFIG: CallConfig = {
-  room: '', password: '', broker: '', name: '', iceServers: '', autojoin: false, maxFileSize: DEFAULT_MAX_FILE_BYTES, maxPeers: DEFAULT_MAX_PEERS,
+  room: '', password: '', broker: '', name: '', iceServers: '', iceTransportPolicy: '', autojoin: false, maxFileSize: DEFAULT_MAX_FILE_BYTES, maxPeers: DEFAULT_MAX_PEERS,
   rememberIdentity: false, identityStore: DEFAULT_IDENTITY_STORE,
 };
 
@@ -230,6 +236,10 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
     this.config = next;
     if (iceServersKey(next.iceServers) !== iceServersKey(before.iceServers)) {
       const { problem } = this.iceServers();
+      if (problem) this.report(problem);
+    }
+    if (next.iceTransportPolicy !== before.iceTransportPolicy) {
+      const { problem } = parseIceTransportPolicy(next.iceTransportPolicy);
       if (problem) this.report(problem);
     }
     const moved = next.room !== before.room || next.password !== before.password || brokerList(next.broker) !== brokerList(before.broker);
@@ -567,6 +577,10 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
         return;
       }
       warnIfGuessable(room, password);
+      // Relayed only, with nothing to relay through: no visitor could ever be reached.
+      if (parseIceTransportPolicy(this.config.iceTransportPolicy).value === 'relay' && !hasTurnServer(this.iceServers().value)) {
+        this.report({ code: 'bad-attribute', reason: 'relay-without-turn', params: {} });
+      }
       this.setState('joining');
       this.chatLog = [];
       const visit = new RoomVisit({
@@ -575,6 +589,7 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
         name,
         password,
         iceServers: this.iceServers().value,
+        iceTransportPolicy: parseIceTransportPolicy(this.config.iceTransportPolicy).value,
         sources: this.sources,
         mediaReady: this.ensureMedia(),
         maxFileBytes: () => this.config.maxFileSize,

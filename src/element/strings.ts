@@ -149,6 +149,10 @@ function problemInEnglish({ code, reason, params }: CallProblem): string {
       return 'The ice-servers attribute is not valid JSON; using the default STUN server.';
     case 'ice-servers-shape':
       return 'The ice-servers attribute must be a JSON array of {"urls": "stun:…" | "turn:…", "username", "credential"} objects (TURN servers need both username and credential); using the default STUN server.';
+    case 'ice-transport-policy':
+      return `The ice-transport-policy attribute must be "relay" or "all", got "${params.value}"; using "all".`;
+    case 'relay-without-turn':
+      return 'ice-transport-policy="relay" sends media only through TURN servers, and ice-servers names none: no one can be reached. Add a TURN server to ice-servers.';
     case 'insecure-context':
       return code === 'unsupported'
         ? 'This page cannot make calls: it is not served securely. Browsers allow calls, cameras and microphones only on https:// pages (or localhost).'
@@ -182,6 +186,8 @@ function problemInEnglish({ code, reason, params }: CallProblem): string {
       return `Could not connect to ${params.peer}${detail}.`;
     case 'gave-up':
       return `Could not connect to ${params.peer}: no connection after several attempts${detail}.`;
+    case 'no-turn-server':
+      return `Could not reach ${params.peer}: the networks between you allow no direct connection (a strict router or firewall), and this site has no relay (TURN server) to carry the call. The site owner can add one in ice-servers.`;
     case 'peer-silent':
       return `${params.peer} stopped answering.`;
     case 'foreign-password':

@@ -40,6 +40,15 @@ export class VideoChatApi extends LitElement {
   @property({ attribute: 'ice-servers', reflect: true }) iceServers = '';
 
   /**
+   * `relay` sends media only through the TURN servers in `ice-servers`, so no other visitor learns
+   * this visitor's IP addresses (a little more delay, and the TURN server carries every byte).
+   * `all` (the default) lets the browser take the most direct path. Any other value fires `error`
+   * (`bad-attribute`) and `all` is used; `relay` with no TURN server in `ice-servers` fires
+   * `bad-attribute` (`relay-without-turn`) on joining.
+   */
+  @property({ attribute: 'ice-transport-policy', reflect: true }) iceTransportPolicy = '';
+
+  /**
    * Room secret. Signaling is sealed with a key derived from room + password; visitors with a
    * different password never meet. Without one, the room name is the secret. Not reflected back
    * to the attribute, so a secret set from script stays out of the DOM.
@@ -287,10 +296,10 @@ export class VideoChatApi extends LitElement {
     if (changed.has('rememberIdentity')) this.controller.call.configure({ rememberIdentity: this.rememberIdentity });
     // A name set by the page wins; without one, the name typed on an earlier visit.
     if (!this.hasUpdated && !this.name) this.name = rememberedName();
-    const keys = ['room', 'broker', 'name', 'iceServers', 'password', 'autojoin'] as const;
+    const keys = ['room', 'broker', 'name', 'iceServers', 'iceTransportPolicy', 'password', 'autojoin'] as const;
     if (!this.hasUpdated || keys.some((key) => changed.has(key))) {
-      const { room, broker, iceServers, password, autojoin } = this;
-      this.controller.call.configure({ room, broker, iceServers, password, autojoin, name: this.name.trim() ? this.name : this.guestName });
+      const { room, broker, iceServers, iceTransportPolicy, password, autojoin } = this;
+      this.controller.call.configure({ room, broker, iceServers, iceTransportPolicy, password, autojoin, name: this.name.trim() ? this.name : this.guestName });
     }
     // Read both first: applying one makes the engine report both, and that report rewrites the
     // other property with the engine's state before it was applied.

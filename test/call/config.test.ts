@@ -1,7 +1,7 @@
 import '../support/page-guard.js';
 import { expect } from '@open-wc/testing';
 import { english } from '../../src/element/strings.js';
-import { DEFAULT_BROKER, DEFAULT_ICE_SERVERS, parseBrokerUrls, parseIceServers } from '../../src/call/config.js';
+import { DEFAULT_BROKER, DEFAULT_ICE_SERVERS, hasTurnServer, parseBrokerUrls, parseIceServers, parseIceTransportPolicy } from '../../src/call/config.js';
 
 describe('attribute parsing', () => {
   it('uses the default STUN server when ice-servers is absent', () => {
@@ -64,5 +64,22 @@ describe('attribute parsing', () => {
       expect(parsed.problem?.reason).to.equal('broker-not-websocket');
       expect(english.problem(parsed.problem!)).to.contain('broker');
     }
+  });
+
+  it('takes ice-transport-policy "relay" or "all" (the default), and refuses anything else with a message naming it', () => {
+    expect(parseIceTransportPolicy(null)).to.deep.equal({ value: 'all' });
+    expect(parseIceTransportPolicy(' relay ')).to.deep.equal({ value: 'relay' });
+    expect(parseIceTransportPolicy('all')).to.deep.equal({ value: 'all' });
+    const parsed = parseIceTransportPolicy('turn-only');
+    expect(parsed.value).to.equal('all');
+    expect(parsed.problem).to.include({ code: 'bad-attribute', reason: 'ice-transport-policy' });
+    expect(english.problem(parsed.problem!)).to.contain('ice-transport-policy').and.contain('turn-only');
+  });
+
+  it('tells a TURN server from STUN alone, in a list of URLs or one', () => {
+    expect(hasTurnServer(DEFAULT_ICE_SERVERS)).to.equal(false);
+    expect(hasTurnServer([{ urls: ['stun:a.example', 'turns:b.example:443?transport=tcp'], username: 'u', credential: 'c' }])).to.equal(true);
+    expect(hasTurnServer([{ urls: 'TURN:b.example', username: 'u', credential: 'c' }])).to.equal(true);
+    expect(hasTurnServer([])).to.equal(false);
   });
 });

@@ -152,6 +152,23 @@ describe('VideoCall without the element', () => {
     await call.leave();
   });
 
+  it('relayed only, with no TURN server: says so on joining, and says "no-route" when a visitor cannot be reached, not "negotiation-failed"', async function () {
+    this.timeout(90_000);
+    const room = uniqueRoom('no-route');
+    const calls = ['Ada', 'Bob'].map((name) => new VideoCall({ room, name, broker: brokerUrl, iceServers: [], iceTransportPolicy: 'relay' }));
+    const problems = calls.map((call) => {
+      const seen: string[] = [];
+      call.addEventListener('error', ({ detail }) => seen.push(`${detail.code} ${detail.reason}`));
+      return seen;
+    });
+    // Every connection gathers no candidate at all: nothing to relay through.
+    await Promise.all(calls.map((call) => call.join()));
+    for (const seen of problems) expect(seen).to.deep.equal(['bad-attribute relay-without-turn']);
+    await waitFor(() => problems.some((seen) => seen.includes('no-route no-turn-server')), 'a no-route error', 80_000);
+    for (const seen of problems) expect(seen.filter((p) => p.startsWith('negotiation-failed'))).to.deep.equal([]);
+    await Promise.all(calls.map((call) => call.leave()));
+  });
+
   it('derives the room\'s keys while the preview shows, so that Join derives none (the room as a visit takes it, trimmed)', async () => {
     const call = new VideoCall({ room: `  ${uniqueRoom('ahead')}  `, broker: brokerUrl, iceServers: [] });
     call.setActive(true);
