@@ -272,8 +272,9 @@ function createVisitor({ prefix, index, nat, publicNs, dir, addNamespace, origin
     changeAddress() {
       const oldAddress = address;
       const oldPublic = publicAddress;
-      host += 1;
-      publicHost += 100;
+      // Toggles between two addresses each: the old mappings are gone either way.
+      host = host === 2 ? 3 : 2;
+      publicHost = publicHost < 100 ? publicHost + 100 : publicHost - 100;
       address = `10.0.${index}.${host}`;
       publicAddress = `${PUBLIC_NET}.${publicHost}`;
       run('ip', ['-n', router, 'addr', 'del', `${oldPublic}/24`, 'dev', 'wan']);
