@@ -81,7 +81,7 @@ record('every test file has the page-error guard', unguarded.length === 0);
 
 // Pure-logic tests that need no browser (the bundle's shims against Node's own modules).
 const nodeTests = readdirSync('test', { recursive: true })
-  .filter((f) => f.endsWith('.test.mjs') && !f.startsWith('e2e'))
+  .filter((f) => f.endsWith('.test.mjs') && !f.startsWith('e2e') && !f.startsWith('lab'))
   .map((f) => join('test', f));
 run('node tests (node:test)', 'node', [
   '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
@@ -97,6 +97,15 @@ run('end-to-end tests (node:test + Chromium + Firefox + mosquitto)', ...loopback
   + '--test-reporter=./scripts/count-reporter.mjs --test-reporter-destination=.test-results/e2e.json test/e2e/',
 ));
 readCounts('.test-results/e2e.json', 'end-to-end tests');
+
+// The network lab builds namespaces of its own (NATs, a TURN server, lossy links), so it runs from
+// the root namespace; every address it uses lives inside the namespaces it makes.
+run('network lab (node:test + Chromium in namespaces + mosquitto + coturn)', 'node', [
+  '--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout',
+  '--test-reporter=./scripts/count-reporter.mjs', '--test-reporter-destination=.test-results/lab.json',
+  ...readdirSync('test/lab').filter((f) => f.endsWith('.test.mjs')).map((f) => join('test/lab', f)),
+]);
+readCounts('.test-results/lab.json', 'network lab');
 
 if (failures.length) console.log(`\nFailed: ${failures.join('; ')}`);
 console.log(`\n${results.passed} passed, ${results.failed} failed`);

@@ -14,6 +14,14 @@ export interface PeerVerifiedDetail extends PeerInfo {
   remembered: boolean;
 }
 
+/** `quality-changed`: how a remote visitor is reached and how well, as newly measured. */
+export interface QualityChangedDetail extends PeerInfo {
+  /** `good`, `fair` or `poor`: from packet loss, the path's round trip and the camera's frame rate. */
+  quality: 'good' | 'fair' | 'poor';
+  /** `direct` (browser to browser) or `relay` (through a TURN server); undefined if not known yet. */
+  path?: 'direct' | 'relay';
+}
+
 /** Why a remote peer is gone: it said goodbye, its connection died, or negotiation failed. */
 export type DisconnectReason = 'left' | 'vanished' | 'failed';
 
@@ -123,6 +131,7 @@ export interface VideoChatEventMap {
   'screenshare-started': CustomEvent<ScreenShareDetail>;
   'screenshare-stopped': CustomEvent<ScreenShareDetail>;
   'peer-verified': CustomEvent<PeerVerifiedDetail>;
+  'quality-changed': CustomEvent<QualityChangedDetail>;
   error: CustomEvent<VideoChatErrorDetail>;
 }
 

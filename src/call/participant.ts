@@ -4,6 +4,7 @@
  */
 import type { MediaState } from '../media/local-sources.js';
 import { TypedEventTarget } from '../typed-event-target.js';
+import type { LinkPath, LinkQuality, LinkSample } from './link-quality.js';
 
 /** Where a track comes from on the visitor's side. */
 export type TrackSource = 'camera' | 'microphone' | 'screen';
@@ -26,6 +27,8 @@ export interface RemoteParticipantEventMap {
   'state-changed': Event;
   /** The visitor began or stopped speaking (see `speaking`): often, so apart from `state-changed`, which redraws everything. */
   'speaking-changed': Event;
+  /** How the visitor is reached or how well changed (see `path`, `quality`). */
+  'quality-changed': Event;
 }
 
 export class RemoteParticipant extends TypedEventTarget<RemoteParticipantEventMap> {
@@ -38,6 +41,9 @@ export class RemoteParticipant extends TypedEventTarget<RemoteParticipantEventMa
   private isSpeaking = false;
   private heardWhileMuted = false;
   private mutedSaidAt = 0;
+  private linkPath?: LinkPath;
+  private linkQuality?: LinkQuality;
+  private lastSample: LinkSample = {};
   /**
    * The id of the long-term key the visitor proved it holds on this connection (it uses
    * `remember-identity`); undefined if it proved none.
@@ -109,6 +115,36 @@ export class RemoteParticipant extends TypedEventTarget<RemoteParticipantEventMa
     if (speaking === this.isSpeaking) return;
     this.isSpeaking = speaking;
     this.dispatchEvent(new Event('speaking-changed'));
+  }
+
+  /**
+   * How the visitor is reached: `direct` (browser to browser) or `relay` (through a TURN server);
+   * undefined until the link is measured.
+   */
+  get path(): LinkPath | undefined {
+    return this.linkPath;
+  }
+
+  /**
+   * How well media arrives from the visitor: `good`, `fair` or `poor`, from packet loss, the
+   * path's round trip and the camera's frame rate (see call/link-quality.ts); undefined until measured.
+   */
+  get quality(): LinkQuality | undefined {
+    return this.linkQuality;
+  }
+
+  /** The last measures behind `quality`: loss (0–1), round trip (ms), camera frames per second. */
+  get linkSample(): Readonly<LinkSample> {
+    return this.lastSample;
+  }
+
+  /** Takes a measurement of the link; fires `quality-changed` if the path or the quality changed. */
+  setLink({ path, quality, sample }: { path?: LinkPath; quality?: LinkQuality; sample: LinkSample }): void {
+    this.lastSample = sample;
+    if (path === this.linkPath && quality === this.linkQuality) return;
+    this.linkPath = path;
+    this.linkQuality = quality;
+    this.dispatchEvent(new Event('quality-changed'));
   }
 
   /** Takes the media state the visitor told. */

@@ -21,6 +21,7 @@ import { RateBudget } from '../rate-budget.js';
 import { cleanChatText, type ChatMessage } from './chat.js';
 import { RemoteParticipant } from './participant.js';
 import { SpeakingWatch } from './speaking-watch.js';
+import { LinkQualityWatch } from './link-quality.js';
 import { missingForCalls } from './browser-support.js';
 import { hasTurnServer } from './config.js';
 
@@ -102,6 +103,8 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
   private mesh?: PeerMesh;
   private readonly participantsById = new Map<string, RemoteParticipant>();
   private readonly speakingWatch = new SpeakingWatch(() =>
+    [...this.participantsById.values()].map((participant) => ({ participant, connection: this.mesh?.link(participant.peerId)?.connection })));
+  private readonly qualityWatch = new LinkQualityWatch(() =>
     [...this.participantsById.values()].map((participant) => ({ participant, connection: this.mesh?.link(participant.peerId)?.connection })));
   private readonly abort = new AbortController();
   private knockReplies = 0;
@@ -252,6 +255,7 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
     if (this.abort.signal.aborted) return;
     this.abort.abort();
     this.speakingWatch.stop();
+    this.qualityWatch.stop();
     globalThis.removeEventListener?.('pagehide', this.onPageHide);
     globalThis.removeEventListener?.('online', this.onOnline);
     this.mesh?.close();
@@ -329,6 +333,7 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
     });
     this.mesh = mesh;
     this.speakingWatch.start();
+    this.qualityWatch.start();
     return mesh;
   }
 

@@ -45,6 +45,11 @@ export class CallController implements ReactiveController {
       for (const type of ['track-added', 'track-removed', 'media-renewed', 'state-changed'] as const) participant.addEventListener(type, update);
       // Speaking flips a few times a second per voice: only its tile's part changes, no redraw.
       participant.addEventListener('speaking-changed', () => this.markSpeaking(participant));
+      participant.addEventListener('quality-changed', () => {
+        update();
+        const { peerId, name, quality, path } = participant;
+        if (quality) host.dispatchEvent(chatEvent('quality-changed', { peerId, name: this.nameOf(name), quality, path }));
+      });
       update();
       host.dispatchEvent(chatEvent('connected', { peerId: participant.peerId, name: this.nameOf(participant.name) }));
     });

@@ -80,6 +80,8 @@ export interface Strings {
   itDoesNotMatch: string;
   verifiedMark: string;
   keyChangedMark: string;
+  /** The tooltip of a remote tile's signal mark: how the visitor is reached, how well, and what was measured. */
+  linkQuality(quality: 'good' | 'fair' | 'poor', path: 'direct' | 'relay' | undefined, sample: { loss?: number; roundTripMs?: number; framesPerSecond?: number }): string;
   verifyKeyChanged(name: string): string;
   verifiedBefore(name: string): string;
   mismatchWarning(name: string): string;
@@ -296,6 +298,16 @@ export const english: Strings = {
   itDoesNotMatch: "It doesn't match",
   verifiedMark: 'Verified',
   keyChangedMark: 'Not the key you verified under this name',
+  linkQuality: (quality, path, { loss, roundTripMs, framesPerSecond }) => {
+    const how = { good: 'Good connection', fair: 'Unsteady connection: video may stutter', poor: 'Poor connection: video may freeze and sound break up' }[quality];
+    const measured = [
+      loss !== undefined && loss >= 0.005 ? `${Math.round(loss * 100)}% of packets lost` : '',
+      roundTripMs !== undefined ? `${Math.round(roundTripMs)} ms round trip` : '',
+      framesPerSecond !== undefined ? `${Math.round(framesPerSecond)} frames a second` : '',
+    ].filter(Boolean).join(', ');
+    const relayed = path === 'relay' ? ' Connected through a relay server.' : '';
+    return `${how}${measured ? ` (${measured})` : ''}.${relayed}`;
+  },
   verifyKeyChanged: (name) => `${name} has another key than the ${name} you verified before: a new browser or device, or someone else. Compare the code again.`,
   verifiedBefore: (name) => `You verified ${name} on an earlier visit; this browser recognised their key.`,
   mismatchWarning: (name) => `The codes differ: someone may be between you and ${name}. Leave the call and meet again.`,

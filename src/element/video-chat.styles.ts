@@ -409,6 +409,23 @@ export const videoChatStyles = css`
     width: 1em;
     height: 1em;
   }
+  /* A remote visitor's link when it is worth a look: amber when fair, red when poor, white when
+     only relayed. */
+  .link-mark {
+    display: inline-flex;
+    margin-inline-end: 4px;
+    color: #e5e7eb;
+  }
+  .link-mark.fair {
+    color: #fbbf24;
+  }
+  .link-mark.poor {
+    color: #f87171;
+  }
+  .link-mark .icon {
+    width: 1em;
+    height: 1em;
+  }
   /* A tile whose camera is off shows its visitor's initials, not a black (or frozen) frame. */
   [part~='avatar'] {
     position: absolute;

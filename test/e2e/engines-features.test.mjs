@@ -79,6 +79,10 @@ describe('every feature between Firefox (first in the room) and Chromium', () =>
     await Promise.all(pages().map((page) => expectHearing(page)));
   });
 
+  it('each side tells how the other is reached (direct here) and how well, from its own engine\'s statistics', async () => {
+    await Promise.all(pages().map((page) => waitUntil(page, () => window.visit.events.some((e) => e.type === 'quality-changed' && e.detail.path === 'direct' && ['good', 'fair', 'poor'].includes(e.detail.quality)), 15000)));
+  });
+
   it('muted and camera-off are seen by the other side, both ways', async () => {
     for (const [from, to] of [[ada.page, bob.page], [bob.page, ada.page]]) {
       await from.evaluate(() => Object.assign(document.querySelector('video-chat'), { muted: true, cameraOff: true }));

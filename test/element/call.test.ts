@@ -174,4 +174,24 @@ describe('<video-chat> calls', () => {
       pageErrors.stop();
     }
   });
+
+  it('tells how each visitor is reached and how well: direct and measured on loopback; a poor, relayed link shows on its tile', async () => {
+    const [ada] = await connectedPair();
+    const participant = (ada as unknown as { controller: { call: { participants: RemoteParticipant[] } } }).controller.call.participants[0];
+    const told = nextEvent(ada, 'quality-changed', 10_000);
+    // Measured every two seconds from the link's statistics: loopback is a direct path.
+    const { detail } = await told;
+    expect(detail).to.include({ peerId: participant.peerId, name: 'Bob', path: 'direct' });
+    expect(['good', 'fair', 'poor']).to.include(detail.quality);
+    expect(participant.path).to.equal('direct');
+    await ada.updateComplete;
+    const tile = remoteTiles(ada)[0];
+    expect(tile.getAttribute('part')).to.not.match(/\brelay\b/);
+    // What a poor, relayed link looks like (the lab measures real ones): parts and a mark that says why.
+    participant.setLink({ path: 'relay', quality: 'poor', sample: { loss: 0.12, roundTripMs: 640 } });
+    await ada.updateComplete;
+    expect(tile.getAttribute('part')).to.match(/\brelay\b/).and.match(/\bquality-poor\b/);
+    const mark = tile.querySelector('.link-mark');
+    expect(mark?.getAttribute('title')).to.equal('Poor connection: video may freeze and sound break up (12% of packets lost, 640 ms round trip). Connected through a relay server.');
+  });
 });

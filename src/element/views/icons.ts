@@ -27,6 +27,9 @@ import Circle from 'lucide/dist/esm/icons/circle-dot.mjs';
 import Link from 'lucide/dist/esm/icons/link.mjs';
 import ShieldCheck from 'lucide/dist/esm/icons/shield-check.mjs';
 import ShieldAlert from 'lucide/dist/esm/icons/shield-alert.mjs';
+import SignalLow from 'lucide/dist/esm/icons/signal-low.mjs';
+import SignalMedium from 'lucide/dist/esm/icons/signal-medium.mjs';
+import Signal from 'lucide/dist/esm/icons/signal.mjs';
 
 type IconNode = [tag: string, attributes: Record<string, string | number>][];
 
@@ -53,6 +56,9 @@ const ICONS = {
   invite: Link,
   verify: ShieldCheck,
   'key-changed': ShieldAlert,
+  'signal-poor': SignalLow,
+  'signal-fair': SignalMedium,
+  'signal-good': Signal,
 } satisfies Record<string, IconNode>;
 
 export type IconName = keyof typeof ICONS;

@@ -12,6 +12,7 @@ import type { Strings } from '../strings.js';
 import type { AreaSize } from '../tile-area.js';
 import { placeTiles, type TileRect } from '../tile-placement.js';
 import { icon } from './icons.js';
+import type { LinkPath, LinkQuality, LinkSample } from '../../call/link-quality.js';
 
 /** One player stream per participant and media generation: a recovered media path gets a new one. */
 const players = new WeakMap<RemoteParticipant, { generation: number; stream: MediaStream }>();
@@ -48,7 +49,11 @@ export function initials(name: string): string {
   return letters.join('').toLocaleUpperCase();
 }
 
-type TileState = { microphone: boolean; camera: boolean; recording?: boolean; verified?: boolean; keyChanged?: boolean; speaking?: boolean };
+type TileState = {
+  microphone: boolean; camera: boolean; recording?: boolean; verified?: boolean; keyChanged?: boolean; speaking?: boolean;
+  /** How a remote visitor is reached and how well (see call/link-quality.ts). */
+  path?: LinkPath; quality?: LinkQuality; sample?: Readonly<LinkSample>;
+};
 
 /** Tile keys: `local`, `local:screen`, a peer id, or a peer id and `:screen`. */
 export const screenKey = (key: string) => `${key}:screen`;
@@ -84,6 +89,8 @@ function tileParts(key: string, kinds: string[], state: TileState | undefined, c
   if (state?.recording) parts.push('recording');
   if (state?.verified) parts.push('verified');
   if (state?.keyChanged) parts.push('key-changed');
+  if (state?.path === 'relay') parts.push('relay');
+  if (state?.quality === 'poor') parts.push('quality-poor');
   if (context.spotlight === key) parts.push('spotlight');
   return parts.join(' ');
 }
@@ -116,8 +123,18 @@ function tileOverlay(key: string, name: string, state: TileState | undefined, co
   const { strings } = context;
   return html`${state && !state.camera ? html`<div part="avatar" aria-hidden="true"><span>${initials(name)}</span></div>` : nothing}
     ${state?.recording ? html`<span class="recording-mark" role="img" aria-label=${strings.recordingMark}>${icon('record')}<span aria-hidden="true">REC</span></span>` : nothing}
-    <figcaption part="name">${state?.verified ? html`<span class="verified-mark" role="img" aria-label=${strings.verifiedMark}>${icon('verify')}</span>` : nothing}${state?.keyChanged ? html`<span class="key-changed-mark" role="img" aria-label=${strings.keyChangedMark} title=${strings.keyChangedMark}>${icon('key-changed')}</span>` : nothing}${state && !state.microphone ? html`<span class="muted-mark" role="img" aria-label=${strings.microphoneOff}>${icon('mic-off')}</span>` : nothing}<span class="label">${name}</span></figcaption>
+    <figcaption part="name">${state?.verified ? html`<span class="verified-mark" role="img" aria-label=${strings.verifiedMark}>${icon('verify')}</span>` : nothing}${state?.keyChanged ? html`<span class="key-changed-mark" role="img" aria-label=${strings.keyChangedMark} title=${strings.keyChangedMark}>${icon('key-changed')}</span>` : nothing}${state && !state.microphone ? html`<span class="muted-mark" role="img" aria-label=${strings.microphoneOff}>${icon('mic-off')}</span>` : nothing}${linkMark(state, strings)}<span class="label">${name}</span></figcaption>
     ${tileActions(key, name, context, verifiable)}`;
+}
+
+/**
+ * A signal mark while a remote visitor's link is fair or poor, or relayed: bars as phones show
+ * them, and a tooltip that says what it means for the call and what was measured.
+ */
+function linkMark(state: TileState | undefined, strings: Strings) {
+  if (!state?.quality || (state.quality === 'good' && state.path !== 'relay')) return nothing;
+  const label = strings.linkQuality(state.quality, state.path, state.sample ?? {});
+  return html`<span class="link-mark ${state.quality}" role="img" aria-label=${label} title=${label}>${icon(`signal-${state.quality}`)}</span>`;
 }
 
 export interface SelfTileView {
@@ -146,6 +163,7 @@ export function remoteTiles(participants: RemoteParticipant[], context: TileCont
       const state = {
         microphone: participant.microphoneOn, camera: participant.cameraOn, recording: participant.recordingOn,
         verified: participant.verified, keyChanged: participant.keyChanged, speaking: participant.speaking,
+        path: participant.path, quality: participant.quality, sample: participant.linkSample,
       };
       return html`<figure part=${tileParts(participant.peerId, ['remote'], state, context)} data-peer-id=${participant.peerId} style=${tilePlace(participant.peerId, context)}>
         <video part="video" .srcObject=${playerStream(participant)} autoplay playsinline aria-label=${context.strings.videoOf(name)} @loadedmetadata=${context.onMetadata}></video>
