@@ -3,14 +3,16 @@
 // - address: Bob moves to another network (new LAN and public address) mid-call;
 // - outage: Bob's link goes down for 10 s, then comes back;
 // - freeze: every process of Bob's browser is stopped (SIGSTOP) until Ada is told he is gone (or
-//   30 s pass), then resumed.
+//   30 s pass), then resumed;
+// - lossy: Bob's router drops 5 % of packets and passes 1 Mbit/s each way for 20 s: what Ada
+//   receives of Bob's video (frames per second, height) and audio, second by second.
 // Prints one JSON line per run. Usage (as root): node test/lab/measure.mjs [runs] [scenario...]
 import { startLab } from './netlab.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const [runsArg, ...scenarioArgs] = process.argv.slice(2);
 const runs = Number(runsArg ?? 3);
-const scenarios = scenarioArgs.length ? scenarioArgs : ['address', 'outage', 'freeze'];
+const scenarios = scenarioArgs.length ? scenarioArgs : ['address', 'outage', 'freeze', 'lossy'];
 
 /** Frames Ada has decoded in all her remote tiles together. */
 const framesAt = (page) => page.evaluate(() => window.remoteFrames().reduce((sum, n) => sum + n, 0));
@@ -109,7 +111,47 @@ async function measureFreeze(ada, bob) {
   return { noticedAfter, reason: noticed?.detail?.reason, backAfterThaw };
 }
 
-const measures = { address: measureAddress, outage: measureOutage, freeze: measureFreeze };
+/** What Ada's connected peer connections have received so far: video frames, height, audio bytes. */
+const inbound = (page) => page.evaluate(async () => {
+  const totals = { framesDecoded: 0, frameHeight: 0, audioBytes: 0 };
+  for (const pc of window.peerConnections.filter((p) => p.connectionState === 'connected')) {
+    (await pc.getStats()).forEach((report) => {
+      if (report.type !== 'inbound-rtp') return;
+      if (report.kind === 'video') {
+        totals.framesDecoded += report.framesDecoded ?? 0;
+        totals.frameHeight = Math.max(totals.frameHeight, report.frameHeight ?? 0);
+      } else {
+        totals.audioBytes += report.bytesReceived;
+      }
+    });
+  }
+  return totals;
+});
+
+async function measureLossy(ada, bob) {
+  bob.network.setLoss(0.05);
+  bob.network.setRate('1mbit');
+  const perSecond = [];
+  let before = await inbound(ada.page);
+  for (let second = 0; second < 20; second++) {
+    await sleep(1000);
+    const now = await inbound(ada.page);
+    perSecond.push({ fps: now.framesDecoded - before.framesDecoded, height: now.frameHeight, audioBytes: now.audioBytes - before.audioBytes });
+    before = now;
+  }
+  bob.network.setLoss(0);
+  bob.network.setRate(undefined);
+  const fps = perSecond.map((s) => s.fps);
+  return {
+    minFps: Math.min(...fps),
+    medianFps: fps.sort((a, b) => a - b)[Math.floor(fps.length / 2)],
+    heights: [...new Set(perSecond.map((s) => s.height))],
+    secondsWithoutAudio: perSecond.filter((s) => s.audioBytes === 0).length,
+    perSecond: perSecond.map((s) => s.fps).join(' '),
+  };
+}
+
+const measures = { address: measureAddress, outage: measureOutage, freeze: measureFreeze, lossy: measureLossy };
 
 const lab = await startLab();
 try {
