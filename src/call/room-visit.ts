@@ -7,7 +7,7 @@ import type { DisconnectReason, FileProgressDetail, FileReceivedDetail, PeerInfo
 import type { LocalSources } from '../media/local-sources.js';
 import { PeerMesh, type PeerFileDetail } from '../peer/mesh.js';
 import { cleanFileName, sha256Hex, type FileOffer } from '../peer/file-lane.js';
-import { DEFAULT_MAX_FILE_BYTES } from '../peer/peer-link.js';
+import { DEFAULT_MAX_FILE_BYTES, type PeerLink } from '../peer/peer-link.js';
 import type { Lane } from '../peer/messaging.js';
 import { prepareOffer, type PreparedOffer } from '../peer/prepared-offer.js';
 import { closePeerConnection } from '../peer/connection-factory.js';
@@ -102,6 +102,8 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
   private signal?: RoomSignal;
   private mesh?: PeerMesh;
   private readonly participantsById = new Map<string, RemoteParticipant>();
+  /** Participants reported gone because their browser froze, by the link kept for their return. */
+  private readonly frozenParticipants = new WeakMap<PeerLink, RemoteParticipant>();
   private readonly speakingWatch = new SpeakingWatch(() =>
     [...this.participantsById.values()].map((participant) => ({ participant, connection: this.mesh?.link(participant.peerId)?.connection })));
   private readonly qualityWatch = new LinkQualityWatch(() =>
@@ -269,6 +271,16 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
     mesh.addEventListener('room-full', () => this.dispatchEvent(new Event('room-full')));
     mesh.addEventListener('peer-connected', ({ detail }) => {
       const { link } = detail;
+      // Back from a freeze: the same participant, verified as it was.
+      const thawed = this.frozenParticipants.get(link);
+      this.frozenParticipants.delete(link);
+      if (thawed) {
+        thawed.syncTracks(link.remoteTracks);
+        thawed.renewMedia();
+        this.participantsById.set(detail.peerId, thawed);
+        this.dispatchEvent(new CustomEvent('participant-joined', { detail: thawed }));
+        return;
+      }
       const participant = new RemoteParticipant(detail.peerId, detail.name);
       participant.syncTracks(link.remoteTracks);
       const takeState = () => link.remoteState && participant.setState(link.remoteState);
@@ -295,6 +307,8 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
       const participant = this.participantsById.get(detail.peerId);
       if (!participant) return;
       this.participantsById.delete(detail.peerId);
+      const link = mesh.link(detail.peerId);
+      if (link?.frozen) this.frozenParticipants.set(link, participant);
       this.dispatchEvent(new CustomEvent('participant-left', { detail: { participant, reason: detail.reason } }));
     });
     mesh.addEventListener('peer-message', ({ detail: { peerId, name, lane, data } }) => {

@@ -13,6 +13,8 @@ export class CallController implements ReactiveController {
   readonly call = new VideoCall();
   /** What the status line says: the last problem in words, or where the call stands. */
   status = '';
+  /** Participants whose events redraw the view (one joins again as the same object after a freeze). */
+  private readonly followed = new WeakSet<RemoteParticipant>();
   private teardownTimer?: ReturnType<typeof setTimeout>;
 
   constructor(
@@ -42,14 +44,18 @@ export class CallController implements ReactiveController {
     call.addEventListener('participant-joined', ({ detail: participant }) => {
       // A tile's player is built from the participant's tracks: redraw when they change (a track
       // can arrive after the connection is up, and a recovered path needs a new player).
-      for (const type of ['track-added', 'track-removed', 'media-renewed', 'state-changed'] as const) participant.addEventListener(type, update);
-      // Speaking flips a few times a second per voice: only its tile's part changes, no redraw.
-      participant.addEventListener('speaking-changed', () => this.markSpeaking(participant));
-      participant.addEventListener('quality-changed', () => {
-        update();
-        const { peerId, name, quality, path } = participant;
-        if (quality) host.dispatchEvent(chatEvent('quality-changed', { peerId, name: this.nameOf(name), quality, path }));
-      });
+      // A participant back from a freeze joins again as the same object: listen once.
+      if (!this.followed.has(participant)) {
+        this.followed.add(participant);
+        for (const type of ['track-added', 'track-removed', 'media-renewed', 'state-changed'] as const) participant.addEventListener(type, update);
+        // Speaking flips a few times a second per voice: only its tile's part changes, no redraw.
+        participant.addEventListener('speaking-changed', () => this.markSpeaking(participant));
+        participant.addEventListener('quality-changed', () => {
+          update();
+          const { peerId, name, quality, path } = participant;
+          if (quality) host.dispatchEvent(chatEvent('quality-changed', { peerId, name: this.nameOf(name), quality, path }));
+        });
+      }
       update();
       host.dispatchEvent(chatEvent('connected', { peerId: participant.peerId, name: this.nameOf(participant.name) }));
     });

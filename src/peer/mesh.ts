@@ -243,6 +243,7 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
 
   private dispatchSignal(signal: Signal): void {
     const known = this.links.has(signal.from);
+    this.links.get(signal.from)?.heardOverSignaling();
     // Someone new while we hold as many links as the room allows. A later joiner (its hello says
     // when it joined; a `here` comes from one) is turned away. An earlier one (its hello, or its
     // offer: the earlier of a pair offers) means the room was full before us, unless we are in
@@ -392,7 +393,8 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
   private forget(link: PeerLink, wasConnected: boolean, reason: DisconnectReason): void {
     this.links.delete(link.remotePeerId);
     this.adaptSendQuality();
-    if (wasConnected) {
+    // A frozen peer was reported gone when it froze.
+    if (wasConnected && !link.frozen) {
       this.dispatchEvent(new CustomEvent('peer-disconnected', { detail: { peerId: link.remotePeerId, name: link.remoteName, reason } }));
     }
   }
@@ -528,6 +530,17 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
       this.stopReintroducing(remotePeerId);
       this.adaptSendQuality();
       this.dispatchEvent(new CustomEvent('peer-connected', { detail: { peerId: remotePeerId, name: link.remoteName, link } }));
+    });
+    // A peer whose browser stopped is gone for the room until it is heard again; its link is kept,
+    // so that it is back the moment it resumes.
+    link.addEventListener('frozen', () => {
+      if (this.links.get(remotePeerId) === link) this.dispatchEvent(new CustomEvent('peer-disconnected', { detail: { peerId: remotePeerId, name: link.remoteName, reason: 'vanished' } }));
+    });
+    link.addEventListener('path-silent', () => {
+      if (!this.closed && this.links.get(remotePeerId) === link) this.options.signal.sendTo({ kind: 'here', from: this.options.peerId, to: remotePeerId, name: this.options.name });
+    });
+    link.addEventListener('thawed', () => {
+      if (this.links.get(remotePeerId) === link && link.state === 'connected') this.dispatchEvent(new CustomEvent('peer-connected', { detail: { peerId: remotePeerId, name: link.remoteName, link } }));
     });
     for (const type of ['track', 'recovered'] as const) {
       link.addEventListener(type, () => {

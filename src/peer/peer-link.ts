@@ -8,7 +8,7 @@
 import { sourceOf, transceiverOf, type LocalSourceName, type LocalSources, type MediaState } from '../media/local-sources.js';
 import { LIMITS, type CandidateSignal, type DescriptionSignal, type DirectedSignal } from '../signaling/messages.js';
 import { addWantedTransceivers, closePeerConnection, completeAnswer, createPeerConnection, type PeerConnection } from './connection-factory.js';
-import type { ControlChannel } from './control-channel.js';
+import { SILENCE_MS, type ControlChannel } from './control-channel.js';
 import { establishedDtlsRole, keepingDtlsRole, portableSdp } from './sdp.js';
 import { SafetyExchange, sdpFingerprint, type LinkEnds, type SafetyCode } from './safety-code.js';
 import { IdentityProof } from './identity-proof.js';
@@ -101,6 +101,20 @@ export interface PeerLinkEventMap {
   track: Event;
   /** The media path came back after an outage: players should attach afresh. */
   recovered: Event;
+  /**
+   * The peer's whole browser stopped (see `frozen`): no heartbeat, and not a byte of media or
+   * anything else, while the path still counts as connected. A busy or background page still
+   * sends media, and is never frozen.
+   */
+  frozen: Event;
+  /** A frozen peer is heard again. */
+  thawed: Event;
+  /**
+   * The path to the peer went silent: the layer above tells the peer over signaling that we are
+   * here (a peer that is only cut off, not stopped, does the same, which keeps it from being taken
+   * for frozen; see `heardOverSignaling`).
+   */
+  'path-silent': Event;
   /** The peer said goodbye over the peer-to-peer control channel. */
   bye: Event;
   /** The peer told its media state (muted, camera off); see `remoteState`. */
@@ -117,6 +131,12 @@ export interface PeerLinkEventMap {
 const CANDIDATE_BATCH_MS = 15;
 const PATIENCE_MS = 30_000;
 const POLITE_RECOVERY_DELAY_MS = 3000;
+/**
+ * How long a silent peer's bytes are watched before it counts as frozen. A live browser sends
+ * something several times a second (media, the receiver's feedback on ours) even when its page is
+ * too busy to beat; heartbeats stop after SILENCE_MS, so a frozen peer is told in about 4 s.
+ */
+const FROZEN_CHECK_MS = 1200;
 
 export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   readonly remotePeerId: string;
@@ -150,6 +170,10 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
   private readonly waitingForEnds: (() => void)[] = [];
   private readonly identityProof: IdentityProof;
   private restarts = 0;
+  /** Whether the peer's browser seems stopped altogether (see the `frozen` event). */
+  frozen = false;
+  /** When the peer was last heard over signaling (`performance.now()`). */
+  private signaledAt = -Infinity;
   /**
    * Our ICE username fragment when ICE last reached `connected`: that generation's candidates need
    * no trickling. An ICE restart keeps the state `connected` in Firefox while the new generation
@@ -484,10 +508,19 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     control.attach(this.identityProof);
     control.addEventListener('bye', () => this.dispatchEvent(new Event('bye')));
     control.addEventListener('state', () => this.dispatchEvent(new Event('remote-state')));
-    control.addEventListener('silent', () => this.recover('silent'));
-    // After an outage of the media path Chromium's <video> can stay frozen on a live track;
-    // players given a new stream object attach afresh.
-    control.addEventListener('alive', () => this.dispatchEvent(new Event('recovered')));
+    control.addEventListener('silent', () => {
+      void this.checkFrozen();
+      this.recover('silent');
+    });
+    control.addEventListener('alive', () => {
+      if (this.frozen) {
+        this.frozen = false;
+        this.dispatchEvent(new Event('thawed'));
+      }
+      // After an outage of the media path Chromium's <video> can stay frozen on a live track;
+      // players given a new stream object attach afresh.
+      this.dispatchEvent(new Event('recovered'));
+    });
   }
 
   private onConnectionState(): void {
@@ -514,6 +547,35 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     } else if (connectionState === 'failed') {
       this.recover('failed');
     }
+  }
+
+  /** The peer sent something over signaling: its browser runs, whatever its path says. */
+  heardOverSignaling(): void {
+    this.signaledAt = performance.now();
+  }
+
+  /**
+   * A silent peer whose bytes stopped too, and that says nothing over signaling either: its
+   * browser is stopped (a frozen machine, a suspended laptop). A path that broke between two
+   * running browsers stops the bytes as well, but then both say so over signaling.
+   */
+  private async checkFrozen(): Promise<void> {
+    if (this.state !== 'connected') return;
+    // The peer's last heartbeat came this long ago: a signal since then shows its browser runs.
+    const silentSince = performance.now() - SILENCE_MS;
+    this.dispatchEvent(new Event('path-silent'));
+    let before = await this.bytesReceived();
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, FROZEN_CHECK_MS));
+      if (this.state !== 'connected' || !this.control?.silent || this.frozen) return;
+      const after = await this.bytesReceived();
+      if (this.state !== 'connected' || !this.control.silent) return;
+      const stopped = before !== undefined && after !== undefined && after === before;
+      if (stopped && this.signaledAt < silentSince) break;
+      before = after;
+    }
+    this.frozen = true;
+    this.dispatchEvent(new Event('frozen'));
   }
 
   /**
