@@ -128,7 +128,6 @@ export async function startLab() {
     brokerUrl: `ws://${PUBLIC_ADDRESS}:${BROKER_PORT}`,
     stunUrl: `stun:${PUBLIC_ADDRESS}:${TURN_PORT}`,
     turn: { udp: `turn:${PUBLIC_ADDRESS}:${TURN_PORT}?transport=udp`, tcp: `turn:${PUBLIC_ADDRESS}:${TURN_PORT}?transport=tcp`, username: TURN_USER, credential: TURN_PASSWORD },
-    turnLog: join(dir, 'turnserver.log'),
     /** Adds a visitor behind a router of kind `nat` (see NAT_KINDS). */
     addVisitor: (nat) => {
       const visitor = createVisitor({ prefix, index: visitors.length + 1, nat, publicNs, dir, addNamespace, origin: lab.origin });
@@ -189,6 +188,8 @@ export async function startLab() {
  */
 function createVisitor({ prefix, index, nat, publicNs, dir, addNamespace, origin }) {
   if (!NAT_KINDS.includes(nat)) throw new Error(`unknown NAT kind ${nat}: one of ${NAT_KINDS.join(', ')}`);
+  // Public addresses 203.0.113.(10+N) and, after an address change, (110+N) must stay distinct.
+  if (index > 89) throw new Error('the network lab has room for 89 visitors');
   const router = `${prefix}r${index}`;
   const ns = `${prefix}v${index}`;
   const gateway = `10.0.${index}.1`;
@@ -309,6 +310,7 @@ function createVisitor({ prefix, index, nat, publicNs, dir, addNamespace, origin
     freeze: () => signalAll('SIGSTOP'),
     /** Lets a frozen visitor run again. */
     thaw: () => signalAll('SIGCONT'),
+    /** Closes the visitor's browsers; its namespaces go with the lab. */
     async close() {
       signalAll('SIGCONT');
       await Promise.all(browsers.splice(0).map((browser) => Promise.race([browser.close(), new Promise((resolve) => setTimeout(resolve, 5000))]).catch(() => undefined)));
