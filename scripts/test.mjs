@@ -69,12 +69,14 @@ function guardImport(file) {
 }
 
 // Every test fails on an uncaught error or unhandled rejection in a page it opened: browser test
-// files import the guard, end-to-end files get it (and Chromium) from support.mjs.
+// files import the guard, end-to-end and lab files get it (and Chromium) from support.mjs.
 const unguarded = [
   ...readdirSync('test', { recursive: true }).filter((f) => /\.test\.ts$/.test(f))
     .filter((f) => !readFileSync(join('test', f), 'utf8').startsWith(`import '${guardImport(f)}';`)),
   ...readdirSync('test/e2e').filter((f) => f.endsWith('.test.mjs'))
     .filter((f) => !readFileSync(join('test/e2e', f), 'utf8').includes("from './support.mjs'")),
+  ...readdirSync('test/lab').filter((f) => f.endsWith('.test.mjs'))
+    .filter((f) => !readFileSync(join('test/lab', f), 'utf8').includes("from './support.mjs'")),
 ];
 if (unguarded.length) console.error(`Test files without the page-error guard: ${unguarded.join(', ')}`);
 record('every test file has the page-error guard', unguarded.length === 0);

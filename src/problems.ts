@@ -20,6 +20,7 @@ export type VideoChatErrorCode =
   | 'clock-skew'
   | 'identity-changed'
   | 'no-route'
+  | 'turn-unavailable'
   | 'unsupported';
 
 /** Which case of a code it was. */
@@ -48,6 +49,9 @@ export type ProblemReason =
   | 'negotiation-error'
   | 'gave-up'
   | 'peer-silent'
+  // turn-unavailable: the turn-credentials-url endpoint failed, or answered no credentials
+  | 'turn-credentials-fetch'
+  | 'turn-credentials-shape'
   // no-route: no network path to a peer was found, and no TURN server is configured to relay one
   | 'no-turn-server'
   // unsupported: what the browser lacks for calls (also insecure-context, see call/browser-support.ts),

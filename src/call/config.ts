@@ -31,7 +31,8 @@ function urlList(urls: unknown): string[] | undefined {
   return list.length > 0 && list.every((u) => typeof u === 'string' && ICE_URL.test(u)) ? (list as string[]) : undefined;
 }
 
-function isIceServer(value: unknown): value is RTCIceServer {
+/** Whether `value` is an RTCIceServer the browser will take (TURN with both credentials). */
+export function isIceServer(value: unknown): value is RTCIceServer {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const server = value as Record<string, unknown>;
   const urls = urlList(server.urls);

@@ -252,6 +252,12 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
     this.heldBytes -= bytes;
   }
 
+  /** Fresh STUN/TURN servers (renewed TURN credentials), for links made from now on and every ICE restart. */
+  setIceServers(iceServers: RTCIceServer[]): void {
+    this.options.iceServers = iceServers;
+    this.mesh?.setIceServers(iceServers);
+  }
+
   /** Says goodbye, closes every peer connection and the broker connection. Idempotent. */
   async leave(): Promise<void> {
     if (this.abort.signal.aborted) return;

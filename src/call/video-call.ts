@@ -28,6 +28,7 @@ import type { SafetyCode } from '../peer/safety-code.js';
 import { warnIfGuessable } from './room-names.js';
 import { LocalDevices, type DeviceChangedDetail } from './local-devices.js';
 import { hasTurnServer, parseBrokerUrls, parseIceServers, parseIceTransportPolicy } from './config.js';
+import { TurnCredentials } from './turn-credentials.js';
 import type { RemoteParticipant } from './participant.js';
 import { RoomVisit } from './room-visit.js';
 import { DEFAULT_IDENTITY_STORE, RememberedIdentity } from './remembered-identity.js';
@@ -58,6 +59,12 @@ export interface CallConfig {
    * attribute; anything else is reported (`bad-attribute`) and `all` used.
    */
   iceTransportPolicy: string;
+  /**
+   * Where the site hands out short-lived TURN credentials: a URL answering
+   * `{"iceServers": [...], "ttl": seconds}` (the `turn-credentials-url` attribute). They are
+   * fetched as soon as it is set and again before they expire, and added to `iceServers`.
+   */
+  turnCredentialsUrl: string;
   /** Join by itself while active (see `setActive`), once per room, broker and password. */
   autojoin: boolean;
   /** The largest file sent or accepted, in bytes; anything but a number from 0 up means the default (100 MB). */
@@ -129,7 +136,7 @@ const MAX_CHAT_LOG = 500;
 const KEYS_AHEAD_DELAY_MS = 300;
 
 const DEFAULT_CONFIG: CallConfig = {
-  room: '', password: '', broker: '', name: '', iceServers: '', iceTransportPolicy: '', autojoin: false, maxFileSize: DEFAULT_MAX_FILE_BYTES, maxPeers: DEFAULT_MAX_PEERS,
+  room: '', password: '', broker: '', name: '', iceServers: '', iceTransportPolicy: '', turnCredentialsUrl: '', autojoin: false, maxFileSize: DEFAULT_MAX_FILE_BYTES, maxPeers: DEFAULT_MAX_PEERS,
   rememberIdentity: false, identityStore: DEFAULT_IDENTITY_STORE,
 };
 
@@ -150,6 +157,7 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
   private currentState: CallState = 'idle';
   private brokerState: SignalingState = 'offline';
   private visit?: RoomVisit;
+  private turn?: TurnCredentials;
   /** The visit that announced `joined`, which `left` then closes. */
   private joinedVisit?: RoomVisit;
   private operations: Promise<void> = Promise.resolve();
@@ -238,6 +246,7 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
       const { problem } = this.iceServers();
       if (problem) this.report(problem);
     }
+    if (next.turnCredentialsUrl.trim() !== (this.turn?.url ?? '')) this.useTurnCredentials(next.turnCredentialsUrl.trim());
     if (next.iceTransportPolicy !== before.iceTransportPolicy) {
       const { problem } = parseIceTransportPolicy(next.iceTransportPolicy);
       if (problem) this.report(problem);
@@ -569,6 +578,9 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
   private async runJoin(ticket: number): Promise<void> {
     if (this.leaves !== ticket || this.currentState === 'joining' || this.currentState === 'joined') return;
     for (;;) {
+      // Short-lived TURN credentials are fetched as soon as their URL is set: usually in hand.
+      const turnServers = this.turn ? ((await this.turn.ready()) ?? []) : [];
+      if (this.leaves !== ticket) return;
       const { room, password, name } = this.config;
       const brokers = parseBrokerUrls(brokerList(this.config.broker));
       const problem = !room.trim() ? ({ code: 'bad-attribute', reason: 'room-missing', params: {} } as const) : brokers.problem;
@@ -578,7 +590,7 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
       }
       warnIfGuessable(room, password);
       // Relayed only, with nothing to relay through: no visitor could ever be reached.
-      if (parseIceTransportPolicy(this.config.iceTransportPolicy).value === 'relay' && !hasTurnServer(this.iceServers().value)) {
+      if (parseIceTransportPolicy(this.config.iceTransportPolicy).value === 'relay' && !hasTurnServer(this.iceServers().value) && !this.turn) {
         this.report({ code: 'bad-attribute', reason: 'relay-without-turn', params: {} });
       }
       this.setState('joining');
@@ -588,7 +600,7 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
         brokerUrls: brokers.value,
         name,
         password,
-        iceServers: this.iceServers().value,
+        iceServers: [...this.iceServers().value, ...turnServers],
         iceTransportPolicy: parseIceTransportPolicy(this.config.iceTransportPolicy).value,
         sources: this.sources,
         mediaReady: this.ensureMedia(),
@@ -768,6 +780,20 @@ export class VideoCall extends TypedEventTarget<VideoCallEventMap> {
     this.captured = false;
     await this.sources.release();
     this.dispatchEvent(new Event('local-media'));
+  }
+
+  /** Fetches TURN credentials from `url` from now on (none if empty), and hands fresh ones to the visit. */
+  private useTurnCredentials(url: string): void {
+    this.turn?.stop();
+    this.turn = undefined;
+    if (!url) return;
+    const turn = new TurnCredentials(url);
+    this.turn = turn;
+    turn.addEventListener('error', ({ detail }) => this.turn === turn && this.report(detail));
+    turn.addEventListener('change', () => {
+      if (this.turn === turn && turn.iceServers) this.visit?.setIceServers([...this.iceServers().value, ...turn.iceServers]);
+    });
+    void turn.ready();
   }
 
   private iceServers() {

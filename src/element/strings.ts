@@ -188,6 +188,10 @@ function problemInEnglish({ code, reason, params }: CallProblem): string {
       return `Could not connect to ${params.peer}${detail}.`;
     case 'gave-up':
       return `Could not connect to ${params.peer}: no connection after several attempts${detail}.`;
+    case 'turn-credentials-fetch':
+      return `Could not get relay (TURN) credentials from ${params.value}${detail}; visitors behind strict networks may not be reached. Retrying.`;
+    case 'turn-credentials-shape':
+      return `${params.value} did not answer with relay credentials: it must return JSON {"iceServers": [{"urls", "username", "credential"}], "ttl": seconds}.`;
     case 'no-turn-server':
       return `Could not reach ${params.peer}: the networks between you allow no direct connection (a strict router or firewall), and this site has no relay (TURN server) to carry the call. The site owner can add one in ice-servers.`;
     case 'peer-silent':

@@ -49,6 +49,16 @@ export class VideoChatApi extends LitElement {
   @property({ attribute: 'ice-transport-policy', reflect: true }) iceTransportPolicy = '';
 
   /**
+   * URL of the site's endpoint for short-lived TURN credentials, answering
+   * `{"iceServers": [{"urls", "username", "credential"}], "ttl": seconds}` (for coturn's
+   * `use-auth-secret`; see the README's "TURN in five minutes"). Fetched (with the page's cookies,
+   * same origin) as soon as it is set and again before the credentials expire; the servers are
+   * added to `ice-servers`, and fresh ones serve every connection's next ICE restart. A failing
+   * endpoint fires `error` (`turn-unavailable`) and the call goes on without it.
+   */
+  @property({ attribute: 'turn-credentials-url', reflect: true }) turnCredentialsUrl = '';
+
+  /**
    * Room secret. Signaling is sealed with a key derived from room + password; visitors with a
    * different password never meet. Without one, the room name is the secret. Not reflected back
    * to the attribute, so a secret set from script stays out of the DOM.
@@ -296,10 +306,10 @@ export class VideoChatApi extends LitElement {
     if (changed.has('rememberIdentity')) this.controller.call.configure({ rememberIdentity: this.rememberIdentity });
     // A name set by the page wins; without one, the name typed on an earlier visit.
     if (!this.hasUpdated && !this.name) this.name = rememberedName();
-    const keys = ['room', 'broker', 'name', 'iceServers', 'iceTransportPolicy', 'password', 'autojoin'] as const;
+    const keys = ['room', 'broker', 'name', 'iceServers', 'iceTransportPolicy', 'turnCredentialsUrl', 'password', 'autojoin'] as const;
     if (!this.hasUpdated || keys.some((key) => changed.has(key))) {
-      const { room, broker, iceServers, iceTransportPolicy, password, autojoin } = this;
-      this.controller.call.configure({ room, broker, iceServers, iceTransportPolicy, password, autojoin, name: this.name.trim() ? this.name : this.guestName });
+      const { room, broker, iceServers, iceTransportPolicy, turnCredentialsUrl, password, autojoin } = this;
+      this.controller.call.configure({ room, broker, iceServers, iceTransportPolicy, turnCredentialsUrl, password, autojoin, name: this.name.trim() ? this.name : this.guestName });
     }
     // Read both first: applying one makes the engine report both, and that report rewrites the
     // other property with the engine's state before it was applied.

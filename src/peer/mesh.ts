@@ -188,6 +188,21 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     return this.links.size;
   }
 
+  /**
+   * Takes fresh STUN/TURN servers (short-lived TURN credentials renewed): links made from now on
+   * use them, and every link's next ICE gathering (a restart) too.
+   */
+  setIceServers(iceServers: RTCIceServer[]): void {
+    this.options.rtcConfiguration.iceServers = iceServers;
+    for (const link of this.links.values()) {
+      try {
+        link.connection.setConfiguration({ ...link.connection.getConfiguration(), iceServers });
+      } catch {
+        // A closed connection, or one the browser will not reconfigure: its next restart is its last.
+      }
+    }
+  }
+
   /** The link to one peer, if any (for statistics and features layered on the connection). */
   link(peerId: string): PeerLink | undefined {
     return this.links.get(peerId);
