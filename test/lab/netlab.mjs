@@ -22,6 +22,10 @@ const BROKER_PORT = 8081;
 const TURN_PORT = 3478;
 const TURN_USER = 'lab';
 const TURN_PASSWORD = 'lab-secret';
+/** The coturn that takes short-lived credentials (`use-auth-secret`) made with this secret. */
+const SECRET_TURN_PORT = 3490;
+const TURN_SECRET = 'lab-rest-secret';
+const SECRET_TURN_RELAY_PORTS = [49353, 49552];
 
 /**
  * The kinds of home router a visitor can sit behind.
@@ -52,6 +56,14 @@ function processAlive(pid) {
   } catch (error) {
     return error.code === 'EPERM';
   }
+}
+
+/** Ends `child` with SIGTERM and waits for it, at most 3 s. */
+async function stopProcess(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
 }
 
 /** Kills every process still running in `ns` (servers, browsers), then deletes the namespace and its links. */
@@ -114,6 +126,7 @@ export async function startLab() {
   const sinkNs = `${prefix}sink`;
   const created = [];
   const visitors = [];
+  const publicProcesses = [];
   let services;
 
   const addNamespace = (ns) => {
@@ -128,6 +141,44 @@ export async function startLab() {
     brokerUrl: `ws://${PUBLIC_ADDRESS}:${BROKER_PORT}`,
     stunUrl: `stun:${PUBLIC_ADDRESS}:${TURN_PORT}`,
     turn: { udp: `turn:${PUBLIC_ADDRESS}:${TURN_PORT}?transport=udp`, tcp: `turn:${PUBLIC_ADDRESS}:${TURN_PORT}?transport=tcp`, username: TURN_USER, credential: TURN_PASSWORD },
+    /**
+     * The coturn with `use-auth-secret`: it takes credentials made from `secret` (TURN REST), no
+     * fixed user, and relays from ports `relayPorts` (first and last), apart from the other's.
+     */
+    secretTurn: {
+      udp: `turn:${PUBLIC_ADDRESS}:${SECRET_TURN_PORT}?transport=udp`,
+      tcp: `turn:${PUBLIC_ADDRESS}:${SECRET_TURN_PORT}?transport=tcp`,
+      secret: TURN_SECRET,
+      relayPorts: SECRET_TURN_RELAY_PORTS,
+    },
+    /**
+     * Runs the Node script `script` (a path from the project's root) in the public namespace with
+     * `env` added to the environment, and resolves once something listens on `port` of the public
+     * address. Resolves to `{lines, stop()}`: `lines` collects what the script prints, line by line.
+     */
+    startPublicServer: async (script, port, env = {}) => {
+      const child = spawn('ip', ['netns', 'exec', publicNs, process.execPath, join(ROOT, script)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      publicProcesses.push(child);
+      const lines = [];
+      let pending = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => {
+        const parts = (pending + chunk).split('\n');
+        pending = parts.pop();
+        lines.push(...parts);
+      });
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      const stop = () => stopProcess(child);
+      const deadline = Date.now() + 10000;
+      while (!inNs(publicNs, 'ss', '-Hltn', `sport = :${port}`).trim()) {
+        if (child.exitCode !== null || Date.now() > deadline) {
+          await stop();
+          throw new Error(`${script} did not listen on port ${port} (exit ${child.exitCode}): ${stderr}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return { lines, stop };
+    },
     /** Adds a visitor behind a router of kind `nat` (see NAT_KINDS). */
     addVisitor: (nat) => {
       const visitor = createVisitor({ prefix, index: visitors.length + 1, nat, publicNs, dir, addNamespace, origin: lab.origin });
@@ -136,11 +187,8 @@ export async function startLab() {
     },
     async close() {
       await Promise.all(visitors.map((visitor) => visitor.close().catch(() => undefined)));
-      if (services && services.exitCode === null) {
-        const exited = new Promise((resolve) => services.once('exit', resolve));
-        services.kill('SIGTERM');
-        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
-      }
+      await Promise.all(publicProcesses.map(stopProcess));
+      if (services) await stopProcess(services);
       for (const ns of created.reverse()) removeNamespace(ns);
       rmSync(dir, { recursive: true, force: true });
     },
@@ -164,6 +212,7 @@ export async function startLab() {
     services = spawn('ip', ['netns', 'exec', publicNs, process.execPath, join(ROOT, 'test/lab/public-services.mjs'), JSON.stringify({
       dir, address: PUBLIC_ADDRESS, pagePort: PAGE_PORT, brokerPort: BROKER_PORT, turnPort: TURN_PORT,
       turnUser: TURN_USER, turnPassword: TURN_PASSWORD, realm: 'lab.test', relayPorts: [49152, 49352],
+      secretTurnPort: SECRET_TURN_PORT, turnSecret: TURN_SECRET, secretRelayPorts: SECRET_TURN_RELAY_PORTS,
     })], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     await new Promise((resolve, reject) => {
       let stdout = '';

@@ -1,6 +1,7 @@
 // The servers of the network lab's public network, run inside its public namespace (by netlab.mjs,
 // through `ip netns exec`): the test pages and the bundle over HTTP, mosquitto (MQTT over
-// WebSocket) and coturn (STUN and TURN over UDP and TCP), all on the one public address. Prints one
+// WebSocket) and two coturns (STUN and TURN over UDP and TCP): one with a fixed user, one taking
+// short-lived TURN REST credentials (`use-auth-secret`), all on the one public address. Prints one
 // line, `ready`, once every server answers; stops them all on SIGTERM or when stdin closes.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import mqtt from 'mqtt';
 import { startStaticServer } from '../../scripts/static-server.mjs';
 
 const config = JSON.parse(process.argv[2]);
-const { dir, address, pagePort, brokerPort, turnPort, turnUser, turnPassword, realm, relayPorts } = config;
+const { dir, address, pagePort, brokerPort, turnPort, turnUser, turnPassword, realm, relayPorts, secretTurnPort, turnSecret, secretRelayPorts } = config;
 
 const children = [];
 let stopping = false;
@@ -83,28 +84,35 @@ writeFileSync(mosquittoConfig, [
 ].join('\n'));
 startChild('mosquitto', ['-c', mosquittoConfig]);
 
-const turnConfig = join(dir, 'turnserver.conf');
-writeFileSync(turnConfig, [
-  `listening-ip=${address}`,
-  `relay-ip=${address}`,
-  `listening-port=${turnPort}`,
-  `min-port=${relayPorts[0]}`,
-  `max-port=${relayPorts[1]}`,
-  'lt-cred-mech',
-  `user=${turnUser}:${turnPassword}`,
-  `realm=${realm}`,
-  'fingerprint',
-  'no-tls',
-  'no-dtls',
-  'no-cli',
-  'no-multicast-peers',
-  `pidfile=${join(dir, 'turnserver.pid')}`,
-  `userdb=${join(dir, 'turnserver.db')}`,
-  `log-file=${join(dir, 'turnserver.log')}`,
-  'simple-log',
-  '',
-].join('\n'));
-startChild('turnserver', ['-c', turnConfig]);
+/** Starts a coturn on `port` whose files in `dir` are named `name`; `auth`: its configuration lines on credentials. */
+function startTurn(name, port, [minPort, maxPort], auth) {
+  const file = join(dir, `${name}.conf`);
+  writeFileSync(file, [
+    `listening-ip=${address}`,
+    `relay-ip=${address}`,
+    `listening-port=${port}`,
+    `min-port=${minPort}`,
+    `max-port=${maxPort}`,
+    ...auth,
+    `realm=${realm}`,
+    'fingerprint',
+    'no-tls',
+    'no-dtls',
+    'no-cli',
+    'no-multicast-peers',
+    `pidfile=${join(dir, `${name}.pid`)}`,
+    `userdb=${join(dir, `${name}.db`)}`,
+    `log-file=${join(dir, `${name}.log`)}`,
+    'simple-log',
+    '',
+  ].join('\n'));
+  startChild('turnserver', ['-c', file]);
+}
+
+startTurn('turnserver', turnPort, relayPorts, ['lt-cred-mech', `user=${turnUser}:${turnPassword}`]);
+// Accepts any username `<expiry in Unix seconds>:<anything>` whose password is the HMAC-SHA1 of
+// it under the secret, until that expiry: what a site's credentials endpoint hands out.
+startTurn('turnserver-secret', secretTurnPort, secretRelayPorts, ['use-auth-secret', `static-auth-secret=${turnSecret}`]);
 
 await Promise.all([
   waitFor('mosquitto', async () => {
@@ -113,5 +121,6 @@ await Promise.all([
     return true;
   }),
   waitFor('coturn', () => tcpOpen(turnPort)),
+  waitFor('coturn (use-auth-secret)', () => tcpOpen(secretTurnPort)),
 ]);
 console.log('ready');

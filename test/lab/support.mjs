@@ -29,22 +29,23 @@ export function useLab() {
 const roomName = (label) => `lab-${label}-${Math.random().toString(36).slice(2, 8)}`;
 
 /** A visitor behind a fresh router of kind `nat`, with its own Chromium, on the test page. */
-async function visitorBehind(lab, nat, { room, name, iceServers }) {
+async function visitorBehind(lab, nat, { room, name, iceServers, attributes }) {
   const network = lab.addVisitor(nat);
   const browser = guardPages(await network.launchChromium());
-  const { page } = await openVisitor(browser, lab.origin, { room, broker: lab.brokerUrl, name, attributes: { 'ice-servers': JSON.stringify(iceServers) } });
+  const { page } = await openVisitor(browser, lab.origin, { room, broker: lab.brokerUrl, name, attributes: { 'ice-servers': JSON.stringify(iceServers), ...attributes } });
   return { network, browser, page };
 }
 
 /**
  * Ada and Bob behind routers of kinds `nats`, Bob arriving once Ada is in the room. Each is
- * `{network, browser, page}`; `network` is the lab's visitor (see netlab.mjs).
+ * `{network, browser, page}`; `network` is the lab's visitor (see netlab.mjs). `attributes` are
+ * set on both elements besides `ice-servers`.
  */
-export async function pairBehind(lab, label, nats, iceServers) {
+export async function pairBehind(lab, label, nats, iceServers, attributes = {}) {
   const room = roomName(label);
-  const ada = await visitorBehind(lab, nats[0], { room, name: 'Ada', iceServers });
+  const ada = await visitorBehind(lab, nats[0], { room, name: 'Ada', iceServers, attributes });
   await waitUntil(ada.page, () => window.visit.joinedAt !== undefined, CONNECT_TIMEOUT);
-  const bob = await visitorBehind(lab, nats[1], { room, name: 'Bob', iceServers });
+  const bob = await visitorBehind(lab, nats[1], { room, name: 'Bob', iceServers, attributes });
   return [ada, bob];
 }
 
