@@ -128,7 +128,11 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
     this.mesh?.sayByeToAll();
     this.signal?.sayByeNow();
   };
-  private readonly onOnline = () => this.mesh?.restartAll();
+  private readonly onOnline = () => {
+    // Back online, perhaps on another network: the broker connection may be dead but open.
+    this.signal?.checkConnection();
+    this.mesh?.restartAll();
+  };
 
   constructor(readonly options: RoomVisitOptions) {
     super();
@@ -172,7 +176,12 @@ export class RoomVisit extends TypedEventTarget<RoomVisitEventMap> {
     signal.addEventListener('state', () => this.dispatchEvent(new Event('signaling-state')));
     // After a broker outage: announce again, so that whoever arrived meanwhile finds us.
     // Peers we are already linked with ignore the repeated hello.
-    signal.addEventListener('reconnected', () => this.mesh?.announce());
+    signal.addEventListener('reconnected', () => {
+      this.mesh?.announce();
+      // Paths that fell silent while the broker was away (a network change) restart now, rather
+      // than after the watchdog's next turn.
+      this.mesh?.restartSilent();
+    });
     signal.addEventListener('unreachable', ({ detail }) => {
       this.report({ code: 'broker-unreachable', reason: detail.reason, params: { broker: detail.broker, detail: detail.detail } });
     });

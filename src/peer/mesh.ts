@@ -27,6 +27,8 @@ import { RateBudget } from '../rate-budget.js';
 export interface SignalPort {
   broadcast(signal: Signal): void;
   sendTo(signal: DirectedSignal): void;
+  /** Makes sure the broker connection still carries messages (reconnects if it does not). */
+  checkConnection?(): void;
 }
 
 export interface PeerMeshOptions {
@@ -340,6 +342,19 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     this.refillSpareLater();
   }
 
+  /**
+   * Restarts ICE at once on every link whose peer has gone silent: the broker connection just came
+   * back (perhaps on another network), and the restart offers can reach the peers now.
+   */
+  restartSilent(): void {
+    const silent = [...this.links.values()].filter((link) => link.silent);
+    for (const link of silent) link.restartIce();
+    if (silent.length > 0) {
+      this.dropSpare();
+      this.refillSpareLater();
+    }
+  }
+
   /** Says goodbye to every peer over the peer-to-peer control channels (best effort). */
   sayByeToAll(): void {
     for (const link of this.links.values()) link.sayBye();
@@ -552,7 +567,11 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
       if (this.links.get(remotePeerId) === link) this.dispatchEvent(new CustomEvent('peer-disconnected', { detail: { peerId: remotePeerId, name: link.remoteName, reason: 'vanished' } }));
     });
     link.addEventListener('path-silent', () => {
-      if (!this.closed && this.links.get(remotePeerId) === link) this.options.signal.sendTo({ kind: 'here', from: this.options.peerId, to: remotePeerId, name: this.options.name });
+      if (this.closed || this.links.get(remotePeerId) !== link) return;
+      // Our own network may have moved (a new address leaves the broker connection dead but open):
+      // the broker is the way back to the peer, and the way to tell it we are here.
+      this.options.signal.checkConnection?.();
+      this.options.signal.sendTo({ kind: 'here', from: this.options.peerId, to: remotePeerId, name: this.options.name });
     });
     link.addEventListener('thawed', () => {
       if (this.links.get(remotePeerId) === link && link.state === 'connected') this.dispatchEvent(new CustomEvent('peer-connected', { detail: { peerId: remotePeerId, name: link.remoteName, link } }));

@@ -272,6 +272,11 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     return this.control?.lastHeardAt ?? 0;
   }
 
+  /** Whether the peer's heartbeat has stopped (see control-channel.ts). */
+  get silent(): boolean {
+    return this.control?.silent ?? false;
+  }
+
   /** The peer's microphone and camera as it last told over the control channel. */
   get remoteState(): MediaState | undefined {
     return this.control?.remoteState;

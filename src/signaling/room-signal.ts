@@ -76,6 +76,10 @@ export const MAX_PACKET_BYTES = 70 * 1024;
 /** Connack codes of a broker that does not speak MQTT 5: 3.1.1's and 5's "unsupported protocol version". */
 const UNSUPPORTED_VERSION = new Set([1, 132]);
 const FIRST_RETRY_MS = 500;
+/** A broker that does not answer a ping within this long is tried on a new connection (see `checkConnection`). */
+const PROBE_MS = 1000;
+/** How long that new connection may take to open before the network counts as down. */
+const REACH_MS = 3000;
 const MAX_RETRY_MS = 10_000;
 
 /**
@@ -130,6 +134,11 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
   };
   /** Set when the broker refused MQTT 5: the next attempt, at once, speaks 3.1.1. */
   private downgrading = false;
+  /** Set when a connection that stopped answering is dropped on purpose: the next attempt goes at once. */
+  private renewing = false;
+  private probing = false;
+  /** A socket opened to replace a connection that stopped answering: the next attempt takes it. */
+  private replacement?: { socket: WebSocket; url: string };
   private readonly onError = (error: Error & { code?: unknown }) => {
     const options = this.client?.options;
     if (options?.protocolVersion === 5 && typeof error.code === 'number' && UNSUPPORTED_VERSION.has(error.code)) {
@@ -203,12 +212,14 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
       will: { topic: presence, payload: will as Buffer, qos: 1, retain: false },
       // Consulted on every (re)connection: this is how we fail over to the next broker.
       transformWsUrl: () => this.brokerUrl,
-      // The early socket serves the first attempt, unless it failed already.
+      // The early socket serves the first attempt, unless it failed already; a replacement (see
+      // `replaceIfReachable`) serves the attempt after a connection that stopped answering.
       createWebsocket: (url: string, protocols: string[]) => {
-        const socket = early;
+        const ready = early ? { socket: early, url: earlyUrl } : this.replacement;
         early = undefined;
-        if (socket && url === earlyUrl && socket.readyState <= WebSocket.OPEN) return handOver(socket);
-        socket?.close();
+        this.replacement = undefined;
+        if (ready && url === ready.url && ready.socket.readyState <= WebSocket.OPEN) return handOver(ready.socket);
+        ready?.socket.close();
         return openWebSocket(url, protocols) ?? refusedSocket();
       },
     });
@@ -272,6 +283,61 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
     void this.sealWill(channel).then((will) => {
       if (client.options.will) client.options.will = { ...client.options.will, payload: will as Buffer };
     }, () => undefined);
+  }
+
+  /**
+   * Checks that the broker still answers (anything, in reply to an MQTT ping within 1 s), and
+   * reconnects at once if it does not. After a network change (another Wi-Fi, a new address) the
+   * old connection can look open for a minute or more (TCP gives up slowly; the keepalive is 60 s)
+   * while what is sent on it goes nowhere. Called when a peer's path goes silent: if the network
+   * moved under us, the broker is our way back to the others.
+   */
+  checkConnection(): void {
+    const client = this.client;
+    if (this.closed || !client?.connected || this.probing) return;
+    this.probing = true;
+    const settle = (answered: boolean) => {
+      clearTimeout(timer);
+      client.removeListener('packetreceive', onPacket);
+      this.probing = false;
+      if (answered || client !== this.client || !client.connected || this.closed) return;
+      this.replaceIfReachable(client);
+    };
+    const onPacket = () => settle(true);
+    const timer = setTimeout(() => settle(false), PROBE_MS);
+    client.on('packetreceive', onPacket);
+    client.sendPing();
+  }
+
+  /**
+   * Opens a new socket to the broker and, once it is open, moves the client onto it. If it cannot
+   * open, the network is down rather than moved: the old connection is kept, since it may outlive
+   * a short outage (TCP retransmits) where a new one would wait out a growing backoff.
+   */
+  private replaceIfReachable(client: MqttClient): void {
+    const url = this.brokerUrl;
+    const socket = openWebSocket(url);
+    if (!socket) return;
+    this.probing = true;
+    const done = () => {
+      clearTimeout(timer);
+      this.probing = false;
+    };
+    const timer = setTimeout(() => {
+      done();
+      socket.close();
+    }, REACH_MS);
+    socket.addEventListener('error', done, { once: true });
+    socket.addEventListener('open', () => {
+      done();
+      if (this.closed || client !== this.client || !client.connected) {
+        socket.close();
+        return;
+      }
+      this.replacement = { socket, url };
+      this.renewing = true;
+      client.stream?.destroy();
+    }, { once: true });
   }
 
   /** Broadcasts a signal to the whole room. */
@@ -340,6 +406,14 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
       this.downgrading = false;
       this.renewIdentity(client);
       client.options.reconnectPeriod = FIRST_RETRY_MS;
+      return;
+    }
+    if (this.renewing) {
+      // A connection that stopped answering, dropped on purpose: a new one at once, on this network.
+      this.renewing = false;
+      this.renewIdentity(client);
+      this.setState('reconnecting');
+      client.options.reconnectPeriod = 1;
       return;
     }
     this.failedAttempts++;
