@@ -49,7 +49,9 @@ describe('<video-chat> files', () => {
     await ada.sendFile(file);
     clearInterval(sampler);
     const seconds = (performance.now() - started) / 1000;
-    expect(mostQueued, 'most bytes queued in the channel').to.be.within(1, 256 * 1024 + 64 * 1024);
+    // The high-water mark, one 64 KiB chunk sent just under it, and the transfer's end message
+    // (a few dozen bytes of JSON) right behind the last chunk: 327,723 bytes were seen once.
+    expect(mostQueued, 'most bytes queued in the channel').to.be.within(1, 256 * 1024 + 64 * 1024 + 1024);
     const { detail } = await received;
     console.log(`50 MB in ${seconds.toFixed(1)} s (${(50 / seconds).toFixed(1)} MB/s)`);
     expect(detail.name).to.equal('big.bin');
