@@ -347,7 +347,8 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
    * back (perhaps on another network), and the restart offers can reach the peers now.
    */
   restartSilent(): void {
-    const silent = [...this.links.values()].filter((link) => link.silent);
+    // A silent peer over a path ICE still finds working is busy, not cut off: left alone.
+    const silent = [...this.links.values()].filter((link) => link.silent && link.connection.connectionState !== 'connected');
     for (const link of silent) link.restartIce();
     if (silent.length > 0) {
       this.dropSpare();
@@ -568,10 +569,13 @@ export class PeerMesh extends TypedEventTarget<PeerMeshEventMap> {
     });
     link.addEventListener('path-silent', () => {
       if (this.closed || this.links.get(remotePeerId) !== link) return;
-      // Our own network may have moved (a new address leaves the broker connection dead but open):
-      // the broker is the way back to the peer, and the way to tell it we are here.
-      this.options.signal.checkConnection?.();
       this.options.signal.sendTo({ kind: 'here', from: this.options.peerId, to: remotePeerId, name: this.options.name });
+    });
+    // Our own network may have moved (a new address leaves the broker connection dead but open):
+    // the broker is the way back to the peer. Only on a path ICE found broken: a silence over a
+    // working path is a busy page, which a broker check would only burden.
+    link.addEventListener('path-broken', () => {
+      if (!this.closed && this.links.get(remotePeerId) === link) this.options.signal.checkConnection?.();
     });
     link.addEventListener('thawed', () => {
       if (this.links.get(remotePeerId) === link && link.state === 'connected') this.dispatchEvent(new CustomEvent('peer-connected', { detail: { peerId: remotePeerId, name: link.remoteName, link } }));

@@ -115,6 +115,12 @@ export interface PeerLinkEventMap {
    * for frozen; see `heardOverSignaling`).
    */
   'path-silent': Event;
+  /**
+   * The path to the peer stopped: nothing arrives over it (not a byte while the heartbeat is
+   * silent), or ICE found it broken (connection state `disconnected`). The layer above checks the
+   * broker connection. A busy page's path still carries media, and is not broken.
+   */
+  'path-broken': Event;
   /** The peer said goodbye over the peer-to-peer control channel. */
   bye: Event;
   /** The peer told its media state (muted, camera off); see `remoteState`. */
@@ -545,6 +551,9 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
         this.dispatchEvent(new Event('connected'));
       }
     } else if (connectionState === 'disconnected') {
+      // The path itself stopped (ICE's own checks fail), not just the peer's page: our network may
+      // have moved, and the broker connection with it.
+      this.dispatchEvent(new Event('path-broken'));
       // Often transient (a moment of packet loss): restart only if it lasts.
       this.disconnectTimer = setTimeout(() => {
         if (this.pc.connectionState === 'disconnected') this.recover('interrupted');
@@ -570,13 +579,23 @@ export class PeerLink extends TypedEventTarget<PeerLinkEventMap> {
     const silentSince = performance.now() - SILENCE_MS;
     this.dispatchEvent(new Event('path-silent'));
     let before = await this.bytesReceived();
+    let pathBrokenSaid = false;
     for (;;) {
+      const sleptFrom = performance.now();
       await new Promise((resolve) => setTimeout(resolve, FROZEN_CHECK_MS));
       if (this.state !== 'connected' || !this.control?.silent || this.frozen) return;
+      // Our own page starved (its timer came late): what it read of the network is no proof.
+      const starved = performance.now() - sleptFrom > FROZEN_CHECK_MS * 1.5;
       const after = await this.bytesReceived();
       if (this.state !== 'connected' || !this.control.silent) return;
       const stopped = before !== undefined && after !== undefined && after === before;
-      if (stopped && this.signaledAt < silentSince) break;
+      // Not a byte either, and our page is not starved: the path itself stopped, perhaps because
+      // our own network moved. Said once per silence.
+      if (stopped && !starved && !pathBrokenSaid) {
+        pathBrokenSaid = true;
+        this.dispatchEvent(new Event('path-broken'));
+      }
+      if (stopped && !starved && this.signaledAt < silentSince) break;
       before = after;
     }
     this.frozen = true;

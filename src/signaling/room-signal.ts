@@ -77,7 +77,7 @@ export const MAX_PACKET_BYTES = 70 * 1024;
 const UNSUPPORTED_VERSION = new Set([1, 132]);
 const FIRST_RETRY_MS = 500;
 /** A broker that does not answer a ping within this long is tried on a new connection (see `checkConnection`). */
-const PROBE_MS = 1000;
+const PROBE_MS = 1500;
 /** How long that new connection may take to open before the network counts as down. */
 const REACH_MS = 3000;
 const MAX_RETRY_MS = 10_000;
@@ -286,21 +286,24 @@ export class RoomSignal extends TypedEventTarget<RoomSignalEventMap> {
   }
 
   /**
-   * Checks that the broker still answers (anything, in reply to an MQTT ping within 1 s), and
+   * Checks that the broker still answers (anything, in reply to an MQTT ping within 1.5 s), and
    * reconnects at once if it does not. After a network change (another Wi-Fi, a new address) the
    * old connection can look open for a minute or more (TCP gives up slowly; the keepalive is 60 s)
-   * while what is sent on it goes nowhere. Called when a peer's path goes silent: if the network
+   * while what is sent on it goes nowhere. Called when ICE finds a peer's path broken: if the network
    * moved under us, the broker is our way back to the others.
    */
   checkConnection(): void {
     const client = this.client;
     if (this.closed || !client?.connected || this.probing) return;
     this.probing = true;
+    const sentAt = performance.now();
     const settle = (answered: boolean) => {
       clearTimeout(timer);
       client.removeListener('packetreceive', onPacket);
       this.probing = false;
       if (answered || client !== this.client || !client.connected || this.closed) return;
+      // A page too busy to run its timer on time may not have read the answer yet: no proof.
+      if (performance.now() - sentAt > PROBE_MS * 1.5) return;
       this.replaceIfReachable(client);
     };
     const onPacket = () => settle(true);

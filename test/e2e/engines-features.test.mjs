@@ -80,7 +80,7 @@ describe('every feature between Firefox (first in the room) and Chromium', () =>
   });
 
   it('each side tells how the other is reached (direct here) and how well, from its own engine\'s statistics', async () => {
-    await Promise.all(pages().map((page) => waitUntil(page, () => window.visit.events.some((e) => e.type === 'quality-changed' && e.detail.path === 'direct' && ['good', 'fair', 'poor'].includes(e.detail.quality)), 15000)));
+    await Promise.all(pages().map((page) => waitUntil(page, () => Object.values(window.visit.quality).some((told) => told.path === 'direct' && ['good', 'fair', 'poor'].includes(told.quality)), 15000)));
   });
 
   it('muted and camera-off are seen by the other side, both ways', async () => {

@@ -8,8 +8,9 @@ import { closeAll, expectAllDecoding, pairBehind, useLab } from './support.mjs';
 
 /**
  * Media back within this long of a move to another network: the path's silence is noticed after
- * 2.5 s and the dead broker connection 1 s later; the restart offers go out once the broker is
- * reached again, and a side may wait out its recovery delay (3 s) first. 4.7–10.7 s measured here.
+ * 2.5 s, its stopped bytes 1.2 s later, the dead broker connection 1.5 s after that; the restart
+ * offers go out once the broker is reached again, and a side may wait out its recovery delay (3 s)
+ * first. 6.5–10.1 s measured here.
  */
 const MOVE_BOUND = 15000;
 
