@@ -122,6 +122,30 @@ const VIEWS = {
     await ada.waitForTimeout(300);
     return ada;
   },
+  /**
+   * Two people; the other's link is poor and relayed: the signal mark on its name, its tooltip shown.
+   * (Loopback is never poor: the measurement the lab makes on a real lossy path is set here.)
+   */
+  async 'poor-connection'(browser, demo) {
+    const ada = await join(browser, demo, 'shots-poor', 'Ada Lovelace');
+    await join(browser, demo, 'shots-poor', 'Grace Hopper');
+    await decodingAll(ada, 1);
+    await ada.evaluate(() => {
+      const participant = document.querySelector('video-chat').controller.call.participants[0];
+      participant.setLink({ path: 'relay', quality: 'poor', sample: { loss: 0.12, roundTripMs: 640, framesPerSecond: 4 } });
+    });
+    const mark = ada.locator('video-chat').locator('.link-mark');
+    await mark.waitFor();
+    // The browser draws no native tooltip in a screenshot: show the mark's text the way one looks.
+    await mark.evaluate((el) => {
+      const tip = Object.assign(document.createElement('div'), { textContent: el.getAttribute('title') });
+      const box = el.getBoundingClientRect();
+      Object.assign(tip.style, { position: 'fixed', left: `${box.left}px`, maxWidth: '420px', padding: '6px 10px', background: '#111827', color: '#f9fafb', font: '13px system-ui, sans-serif', borderRadius: '6px', zIndex: 10 });
+      document.body.append(tip);
+      tip.style.top = `${box.top - tip.offsetHeight - 8}px`;
+    });
+    return ada;
+  },
   /** Two people; the other is speaking, with a ring around its tile. */
   async speaking(browser, demo) {
     const ada = await join(browser, demo, 'shots-speaking', 'Ada Lovelace');

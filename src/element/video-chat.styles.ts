@@ -413,18 +413,25 @@ export const videoChatStyles = css`
      only relayed. */
   .link-mark {
     display: inline-flex;
-    margin-inline-end: 4px;
-    color: #e5e7eb;
+    align-items: center;
+    margin-inline-end: 6px;
+    padding: 1px 3px;
+    border-radius: 4px;
+    color: #f9fafb;
+    background: rgb(255 255 255 / 0.18);
   }
   .link-mark.fair {
-    color: #fbbf24;
+    color: #111827;
+    background: #fbbf24;
   }
   .link-mark.poor {
-    color: #f87171;
+    color: #fff;
+    background: #dc2626;
   }
   .link-mark .icon {
     width: 1em;
     height: 1em;
+    stroke-width: 3;
   }
   /* A tile whose camera is off shows its visitor's initials, not a black (or frozen) frame. */
   [part~='avatar'] {
